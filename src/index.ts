@@ -1,0 +1,8 @@
+/** The spec language: everything a spec module imports. */
+export { defineSpec, action, oneOf, range, interval, except } from './spec.ts';
+export type {
+  Spec, SpecDefinition, ActionDef, SimpleAction, ParamAction, Successors, Step, Params, ParamValue,
+  ConstValue, ConstDecl, ConstValues, ConfigDef, Expectation,
+} from './spec.ts';
+export { t } from './schema.ts';
+export type { Schema, Infer } from './schema.ts';

@@ -1,0 +1,147 @@
+/**
+ * The spec language: what a spec module builds and exports. A spec is a plain object made by `defineSpec`; the
+ * checker (checker/) loads it, resolves its constants and explores it. Nothing here runs the search.
+ */
+import type { Schema } from './schema.ts';
+
+/** A constant's value: constants are scalars so they can be given on the command line (`--const N=4`). */
+export type ConstValue = number | string | boolean;
+
+/** A constant declared with its default and, optionally, the only values it may take. */
+export interface ConstDecl<T extends ConstValue = ConstValue> {
+  readonly default: T;
+  readonly values?: readonly T[];
+  readonly doc?: string;
+}
+
+export type ConstInput = ConstValue | ConstDecl;
+type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T;
+/** The resolved constant values a spec's functions receive. */
+export type ConstValues<CI extends Record<string, ConstInput>> = {
+  readonly [K in keyof CI]: CI[K] extends ConstDecl<infer T> ? T : Widen<CI[K]>;
+};
+
+/** Declares a constant whose value must be one of `values`: `version: oneOf(['V0', 'V1'], 'V1')`. */
+export function oneOf<const T extends ConstValue>(values: readonly T[], defaultValue: T, doc?: string): ConstDecl<T> {
+  if (!values.includes(defaultValue)) throw new Error(`oneOf: the default ${String(defaultValue)} is not among the values`);
+  return doc === undefined ? { default: defaultValue, values } : { default: defaultValue, values, doc };
+}
+
+/** What an action gives for one state: no successor (null, undefined, false), one state, or several. */
+export type Successors<S> = S | readonly S[] | null | undefined | false;
+
+/** The value a parameter ranges over. */
+export type ParamValue = string | number | boolean | null;
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** A step of a behaviour, as action properties and the action constraint see it. */
+export interface Step {
+  /** The action's name. */
+  readonly action: string;
+  /** The parameter values of this instance (empty for an action without parameters). */
+  readonly params: Params;
+  /** How traces show it: `fault(cpu=1)`. */
+  readonly label: string;
+}
+
+/** An action without parameters: a function from a state to its successors. */
+export type SimpleAction<S, C> = (state: S, consts: C) => Successors<S>;
+
+/** An action over a finite parameter domain (TLA+ `\E p \in P : A(p)`); every combination is one instance. */
+export interface ParamAction<S, C, P extends Params = Params> {
+  readonly params: { readonly [K in keyof P]: readonly P[K][] } | ((consts: C) => { readonly [K in keyof P]: readonly P[K][] });
+  readonly next: (state: S, params: P, consts: C) => Successors<S>;
+  readonly doc?: string;
+}
+
+export type ActionDef<S, C, P extends Params = Params> = SimpleAction<S, C> | ParamAction<S, C, P>;
+
+/**
+ * What checking one configuration must find: the invariant regression suite compares it with the run.
+ * `violated` maps each property that must be violated (an invariant, an action property, or `deadlock`) to the
+ * number of states of its shortest counterexample; every property not named must hold.
+ */
+export interface Expectation {
+  /** Where the figures come from: TLC's published counts, or the path of a written hand analysis. Never the tool itself. */
+  readonly source: string;
+  readonly distinct?: number;
+  readonly generated?: number;
+  /** TLC's depth: the initial states are depth 1. */
+  readonly depth?: number;
+  readonly violated?: Readonly<Record<string, number>>;
+}
+
+/** A named configuration: constant values (like a TLC .cfg file) and, optionally, what checking it must find. */
+export interface ConfigDef<C> {
+  readonly constants?: Partial<C>;
+  readonly expect?: Expectation;
+  readonly doc?: string;
+}
+
+type OrFn<T, C> = T | ((consts: C) => T);
+
+export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = ConstValues<CI>> {
+  readonly name: string;
+  readonly description?: string;
+  readonly constants?: CI;
+  /** Named configurations. A spec with several is checked as a verdict matrix when no `--config` is given. */
+  readonly configs?: Readonly<Record<string, ConfigDef<C>>>;
+  /** What checking the default constants must find (for a spec without configurations). */
+  readonly expect?: Expectation;
+  /** The typed shape of every state: checked on every state, and it selects the fast packed encoding. */
+  readonly schema?: OrFn<Schema, C>;
+  /** The initial state, or several. */
+  readonly init: (consts: C) => S | readonly S[];
+  readonly actions: Readonly<Record<string, ActionDef<S, C, any>>>;
+  /** State predicates checked on every distinct state, initial states included (TLC INVARIANT). */
+  readonly invariants?: Readonly<Record<string, (state: S, consts: C) => boolean>>;
+  /** Predicates over every step (TLA+ `[][A]_v`, TLC action PROPERTY). */
+  readonly actionProperties?: Readonly<Record<string, (before: S, after: S, step: Step, consts: C) => boolean>>;
+  /** TLC CONSTRAINT: a successor outside it is generated and checked, but never stored or expanded. */
+  readonly constraint?: (state: S, consts: C) => boolean;
+  /** TLC ACTION_CONSTRAINT: the same, for steps. */
+  readonly actionConstraint?: (before: S, after: S, step: Step, consts: C) => boolean;
+  /** TLC VIEW: what the fingerprint covers; states with equal views are one state. */
+  readonly view?: (state: S, consts: C) => unknown;
+  /** Check for deadlock (a state with no successor at all). On unless set to false. */
+  readonly deadlock?: boolean;
+}
+
+/** A loaded spec: the definition with a brand the loader recognises. */
+export type Spec<S = any, C = any> = SpecDefinition<S, any, C> & { readonly __tlats: 1 };
+
+/**
+ * Defines a spec. The state type comes from `init`, the constants' types from their defaults, so a mistake in
+ * an action or an invariant shows in the editor.
+ */
+export function defineSpec<S, const CI extends Record<string, ConstInput> = {}>(
+  def: SpecDefinition<S, CI>,
+): Spec<S, ConstValues<CI>> {
+  return { ...def, __tlats: 1 } as Spec<S, ConstValues<CI>>;
+}
+
+/** Declares a parameterised action with its parameter types inferred from the domains. */
+export function action<S, C, P extends Params>(def: ParamAction<S, C, P>): ParamAction<S, C, P> {
+  return def;
+}
+
+/** 0..n-1, the usual process index set. */
+export function range(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(i);
+  return out;
+}
+
+/** lo..hi inclusive. */
+export function interval(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let i = lo; i <= hi; i++) out.push(i);
+  return out;
+}
+
+/** A copy of `array` with index `i` set to `value` (TLA+ `[f EXCEPT ![i] = v]` for plain arrays). */
+export function except<T>(array: readonly T[], i: number, value: T): T[] {
+  const copy = array.slice();
+  copy[i] = value;
+  return copy;
+}
