@@ -54,7 +54,9 @@ export const t = {
     if (!Number.isInteger(min) || !Number.isInteger(max) || min > max) {
       throw new Error(`t.int(${min}, ${max}): bounds must be integers with min <= max`);
     }
-    if (max - min >= 2 ** 31) throw new Error(`t.int(${min}, ${max}): the range must have fewer than 2^31 values`);
+    if (min < -(2 ** 31) || max > 2 ** 31 - 1 || max - min >= 2 ** 31) {
+      throw new Error(`t.int(${min}, ${max}): bounds must be 32-bit integers, fewer than 2^31 values apart`);
+    }
     return { kind: 'int', min, max };
   },
   bool(): BoolSchema {

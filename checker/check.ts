@@ -1,0 +1,107 @@
+/**
+ * Checking one configuration of a spec: build the model, run the search, rebuild the counterexamples, and
+ * compare with what the configuration declares it must find. The CLI, the matrix and the suite all go through
+ * here.
+ */
+import type { ConstValue, Expectation } from '../src/spec.ts';
+import { Engine, type EngineOptions, type Progress, type ViolationKind } from './engine.ts';
+import { CheckerError, SpecEvalError } from './errors.ts';
+import { ExitCode, type ExitCodeValue } from './exit-codes.ts';
+import type { LoadedSpec } from './load.ts';
+import { Model, type ModelOptions } from './model.ts';
+import { rebuildTrace, type TraceStep } from './trace.ts';
+
+export interface FoundViolation {
+  readonly property: string;
+  readonly kind: ViolationKind;
+  /** States in the counterexample (the initial state included). */
+  readonly length: number;
+  readonly trace: TraceStep[];
+}
+
+export interface CheckResult {
+  readonly specName: string;
+  readonly config: string | undefined;
+  readonly constants: Readonly<Record<string, ConstValue>>;
+  /** The properties checked: invariants, action properties, and `deadlock` when deadlock checking is on. */
+  readonly properties: { name: string; kind: ViolationKind }[];
+  readonly stats: Progress;
+  readonly violations: FoundViolation[];
+  readonly bounded: boolean;
+  readonly interrupted: boolean;
+  readonly exitCode: ExitCodeValue;
+  readonly expectation?: Expectation;
+  /** Differences from the expectation (empty when it matches or there is none). */
+  readonly mismatches: string[];
+}
+
+export interface CheckOptions extends ModelOptions, EngineOptions {}
+
+export function exitCodeFor(kind: ViolationKind): ExitCodeValue {
+  return kind === 'deadlock' ? ExitCode.deadlock : kind === 'invariant' ? ExitCode.invariant : ExitCode.property;
+}
+
+/** The expectation a configuration declares: the config's own, or the spec's top-level one for the defaults. */
+export function expectationOf(loaded: LoadedSpec, config: string | undefined): Expectation | undefined {
+  return config === undefined ? loaded.spec.expect : loaded.spec.configs?.[config]?.expect;
+}
+
+export async function checkConfig(loaded: LoadedSpec, opts: CheckOptions = {}): Promise<CheckResult> {
+  const model = new Model(loaded.spec, { ...opts, specFile: loaded.file });
+  const engine = new Engine(model, opts);
+  const run = await engine.run();
+  const violations: FoundViolation[] = run.violations.map((v) => {
+    try {
+      return { property: v.property, kind: v.kind, length: v.length, trace: rebuildTrace(model, run.seen, v) };
+    } catch (e) {
+      if (e instanceof CheckerError) throw e;
+      throw new SpecEvalError(`rebuilding the counterexample of ${v.property}: ${(e as Error).message}`);
+    }
+  });
+  const properties = [
+    ...model.invariants.map(([name]) => ({ name, kind: 'invariant' as const })),
+    ...model.actionProperties.map(([name]) => ({ name, kind: 'actionProperty' as const })),
+    ...(model.checkDeadlock ? [{ name: 'deadlock', kind: 'deadlock' as const }] : []),
+  ];
+  const exitCode = run.interrupted ? ExitCode.interrupted : violations.length ? exitCodeFor(violations[0]!.kind) : ExitCode.ok;
+  const expectation = expectationOf(loaded, opts.config);
+  const partial = {
+    specName: loaded.spec.name, config: opts.config, constants: model.consts, properties, stats: run.stats,
+    violations, bounded: run.bounded, interrupted: run.interrupted, exitCode, expectation,
+  };
+  return { ...partial, mismatches: expectation ? compareWithExpectation(partial, expectation, opts) : [] };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * What differs between a run and an expectation. Counts are comparable only when the whole graph was explored,
+ * so they are checked only for runs that continued after violations (or found none) and were not bounded.
+ */
+export function compareWithExpectation(
+  r: Pick<CheckResult, 'stats' | 'violations' | 'bounded' | 'interrupted'>,
+  e: Expectation,
+  opts: { continueAfterViolation?: boolean } = {},
+): string[] {
+  const out: string[] = [];
+  const complete = !r.bounded && !r.interrupted && (opts.continueAfterViolation || r.violations.length === 0);
+  if (complete) {
+    if (e.distinct !== undefined && e.distinct !== r.stats.distinct) out.push(`distinct: expected ${fmt(e.distinct)}, got ${fmt(r.stats.distinct)}`);
+    if (e.generated !== undefined && e.generated !== r.stats.generated) out.push(`generated: expected ${fmt(e.generated)}, got ${fmt(r.stats.generated)}`);
+    if (e.depth !== undefined && e.depth !== r.stats.depth) out.push(`depth: expected ${e.depth}, got ${r.stats.depth}`);
+  }
+  const expected = e.violated ?? {};
+  const got = new Map(r.violations.map((v) => [v.property, v.length]));
+  for (const [p, len] of Object.entries(expected)) {
+    const g = got.get(p);
+    if (g === undefined) {
+      if (complete) out.push(`${p}: expected violated (trace of ${len} states), but it holds`);
+    } else if (g !== len) {
+      out.push(`${p}: expected a shortest trace of ${len} states, got ${g}`);
+    }
+  }
+  for (const [p, len] of got) {
+    if (!(p in expected)) out.push(`${p}: expected to hold, but violated (trace of ${len} states)`);
+  }
+  return out;
+}
