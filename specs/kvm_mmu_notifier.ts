@@ -1,0 +1,395 @@
+/**
+ * KVM as an mmu_notifier user: the retry protocol (mmu_notifier_count / mmu_notifier_seq) that keeps KVM's sptes
+ * (EPT entries) a subset of the host page table, and the x86 APIC-access page, whose host physical address KVM
+ * keeps in each vCPU's VMCS (APIC_ACCESS_ADDR), outside the sptes.
+ *
+ * One host virtual address (the hva behind one guest frame: the APIC-access page's private memslot, so that the
+ * EPT fault path and the APIC reload look at the same host pte). Pages P1 (mapped at the start) and P2 (what a
+ * swap-in allocates once P1 has been freed). Analysis: docs/mmu_notifier-kvm-clear_refs.md.
+ *
+ * Actions -> kernel code they stand for
+ *   kvm_invalidate_range_start   mmu_notifier_invalidate_range_start() from try_to_unmap_one() (mm/rmap.c, 4.15+)
+ *                                into kvm_mmu_notifier_invalidate_range_start() (virt/kvm/kvm_main.c, v4.19): under
+ *                                mmu_lock, mmu_notifier_count++, kvm_unmap_hva_range() zaps the spte, remote TLB
+ *                                flush. apic=rangeStartRequest: then kvm_arch_mmu_notifier_invalidate_range()
+ *                                (arch/x86/kvm/x86.c, b1394e745b94, 4.15-5.7) makes KVM_REQ_APIC_PAGE_RELOAD on
+ *                                all vCPUs. apic=startEndRetry: kvm_unmap_gfn_range() makes the same request under
+ *                                mmu_lock (0a8a5f2c8c26, 6.5+).
+ *   try_to_unmap_one             the anon swap-out branch under the PTL (4.15-6.5): clear the pte, install the swap
+ *                                entry, explicit mmu_notifier_invalidate_range() (0f10851ea475), page_remove_rmap,
+ *                                put_page. apic=invalidateRange: that call reaches kvm_mmu_notifier_invalidate_range
+ *                                -> kvm_arch_mmu_notifier_invalidate_range() (e649b3f0188f, 5.8-6.4): request reload.
+ *   kvm_invalidate_range_end     __mmu_notifier_invalidate_range_end(): ->invalidate_range (apic=invalidateRange:
+ *                                request again) then kvm_mmu_notifier_invalidate_range_end(): under mmu_lock,
+ *                                mmu_notifier_seq++, smp_wmb, mmu_notifier_count--.
+ *   reclaim_free_page            shrink_page_list() -> __remove_mapping(): page_ref_freeze(page, 2) succeeds (only
+ *                                reclaim's isolation reference and the swap cache's remain), the page leaves the
+ *                                swap cache, is unlocked and freed.
+ *   reclaim_putback_page         the same when the freeze fails because someone (a vCPU's gup) holds a reference:
+ *                                the page is unlocked and stays in the swap cache, unfreed.
+ *   vcpu_snapshot_seq(vcpu)      EPT violation -> tdp_page_fault() (arch/x86/kvm/mmu.c, v4.19):
+ *                                mmu_seq = kvm->mmu_notifier_seq; smp_rmb().
+ *   gup(vcpu)                    try_async_pf() -> hva_to_pfn() -> get_user_pages(): takes a page reference; on the
+ *                                swap entry it is do_swap_page(): waits for the page lock reclaim holds, then maps
+ *                                P1 again from the swap cache, or reads the data into a new page P2 if P1 was freed.
+ *   vcpu_install_spte(vcpu)      spin_lock(mmu_lock); mmu_notifier_retry(kvm, mmu_seq) (constant `retry`);
+ *                                __direct_map() installs the spte; spin_unlock; kvm_release_pfn_clean().
+ *                                On retry: RET_PF_RETRY, the reference is dropped and the guest re-faults.
+ *   vcpu_enter_guest(vcpu)       vcpu_enter_guest(): enters guest mode only with no request pending.
+ *   vcpu_reload_apic_page(vcpu)  apic=rangeStartRequest|invalidateRange: kvm_vcpu_reload_apic_access_page() ->
+ *                                vmx_set_apic_access_page_addr() (4.15-6.4): gfn_to_page(), vmcs_write64(
+ *                                APIC_ACCESS_ADDR), put_page(); no lock, no retry check.
+ *   vcpu_apic_snapshot_seq,      apic=startEndRetry: vmx_set_apic_access_page_addr() after 878940b33d76 (6.5):
+ *   apic_gup, vcpu_apic_check    mmu_seq = mmu_invalidate_seq; gfn_to_pfn_memslot(); read_lock(mmu_lock);
+ *                                mmu_invalidate_retry_hva() (here: the constant `retry`) -> re-request
+ *                                KVM_REQ_APIC_PAGE_RELOAD, else vmcs_write64; unlock; release the page.
+ *
+ * Abstracted away, and why
+ *  - mmu_lock and the PTL are not variables: every critical section is one atomic step (KVM's range_start, range_end,
+ *    spte install and APIC check; the pte change in try_to_unmap_one; the host fault inside gup).
+ *  - Memory barriers: the smp_wmb/smp_rmb pairs are assumed to work (sequentially consistent steps).
+ *  - One invalidation (one reclaim of P1): count and seq are 0..1. A second reclaim of the swap-cache page after a
+ *    putback would free it with no notifier call at all (no pte maps it); it is left out.
+ *  - The page reference held by a vCPU is released in the same step as the spte install or retry (the kernel drops
+ *    it just after unlocking mmu_lock); splitting them only adds states where reclaim sees the reference and puts
+ *    the page back.
+ *  - The kick of a request is synchronous (KVM_REQ_APIC_PAGE_RELOAD has KVM_REQUEST_WAIT: the requester waits until
+ *    the vCPU has left guest mode), so making a request moves a vCPU in guest mode to host mode in the same step.
+ *  - Guest accesses are not steps: a vCPU in guest mode with no spte may take an EPT violation
+ *    (vcpu_snapshot_seq); the VMCS copy matters only while the vCPU is in guest mode.
+ *  - CPU TLBs, the swap device, writeback and dirty bits: not relevant to the secondary MMU's view.
+ *
+ * Deadlock: off. The scenario is finite (one reclaim) and its end states are quiescent (vCPUs in guest mode with
+ * the spte installed, reclaim done): having no successor there is the intended end, not an error. A vCPU stuck
+ * forever (e.g. re-requesting the APIC reload) is a liveness question this spec does not ask.
+ */
+import { defineSpec, oneOf, range, t } from '#tlats';
+
+const RETRY = ['full', 'none', 'seqOnly', 'countOnly'] as const;
+type Retry = (typeof RETRY)[number];
+const APIC = ['off', 'rangeStartRequest', 'invalidateRange', 'startEndRetry'] as const;
+type Apic = (typeof APIC)[number];
+
+const VCPU_PC = ['guest', 'host', 'fault_gup', 'fault_lock', 'apic_gup', 'apic_lock'] as const;
+type VcpuPc = (typeof VCPU_PC)[number];
+const RECLAIM_PC = ['idle', 'ptl', 'end', 'free', 'done'] as const;
+type ReclaimPc = (typeof RECLAIM_PC)[number];
+type Page = 'P1' | 'P2';
+type MaybePage = 'none' | Page;
+type Pte = Page | 'swap';
+
+interface Vcpu {
+  /** where the vCPU is: in guest mode, in host mode between runs, or in the fault / APIC-reload path */
+  readonly pc: VcpuPc;
+  /** the mmu_notifier_seq snapshot of the fault or reload in progress */
+  readonly snap: number;
+  /** the page gup returned, whose reference the vCPU holds */
+  readonly held: MaybePage;
+  /** KVM_REQ_APIC_PAGE_RELOAD pending */
+  readonly req: boolean;
+  /** the VMCS APIC_ACCESS_ADDR field */
+  readonly vmcs: MaybePage;
+}
+
+interface State {
+  /** the host pte for the hva */
+  readonly pte: Pte;
+  readonly p1Freed: boolean;
+  readonly count: number;
+  readonly seq: number;
+  /** the spte (EPT entry) for the gfn; sptes are per VM */
+  readonly spte: MaybePage;
+  /** the reclaim thread's next step */
+  readonly reclaim: ReclaimPc;
+  readonly vcpu: readonly Vcpu[];
+}
+
+interface Consts {
+  readonly vcpus: number;
+  readonly retry: Retry;
+  readonly apic: Apic;
+}
+
+function mustRetry(s: State, snap: number, retry: Retry): boolean {
+  switch (retry) {
+    case 'full': return s.count !== 0 || s.seq !== snap;
+    case 'seqOnly': return s.seq !== snap;
+    case 'countOnly': return s.count !== 0;
+    case 'none': return false;
+  }
+}
+
+/** get_user_pages on the hva, with the host fault it may take: the page and the new pte, or null while blocked. */
+function hostFault(s: State): { page: Page; pte: Pte } | null {
+  if (s.pte !== 'swap') return { page: s.pte, pte: s.pte };
+  // do_swap_page: P1 is in the swap cache and locked by reclaim until it frees it or puts it back
+  const locked = s.reclaim === 'end' || s.reclaim === 'free';
+  if (locked) return null;
+  return s.p1Freed ? { page: 'P2', pte: 'P2' } : { page: 'P1', pte: 'P1' };
+}
+
+/** kvm_make_all_cpus_request(kvm, KVM_REQ_APIC_PAGE_RELOAD), with the synchronous kick. */
+function requestReloadAll(vcpus: readonly Vcpu[]): Vcpu[] {
+  return vcpus.map((v) => ({ ...v, req: true, pc: v.pc === 'guest' ? 'host' : v.pc }));
+}
+
+function setVcpu(s: State, i: number, v: Partial<Vcpu>): Vcpu[] {
+  const out = s.vcpu.slice();
+  out[i] = { ...s.vcpu[i]!, ...v };
+  return out;
+}
+
+const perVcpu = (c: Consts) => ({ vcpu: range(c.vcpus) });
+
+const configs = {
+  // --- the vCPU fault path's retry check, no APIC page ---
+  retryFull: {
+    doc: 'mmu_notifier_retry as in the kernel: count != 0 or seq changed',
+    constants: { retry: 'full', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryfull' },
+  },
+  retryNone: {
+    doc: 'no retry check at all: the spte is installed from whatever gup returned',
+    constants: { retry: 'none', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrynone', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+  },
+  retrySeqOnly: {
+    doc: 'only mmu_notifier_seq compared: blind between range_start and range_end',
+    constants: { retry: 'seqOnly', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryseqonly', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+  },
+  retryCountOnly: {
+    doc: 'only mmu_notifier_count tested: blind to an invalidation that ended between the snapshot and the check',
+    constants: { retry: 'countOnly', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrycountonly', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
+  },
+  retryFull2: {
+    doc: 'retryFull with two vCPUs faulting concurrently',
+    constants: { retry: 'full', apic: 'off', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryfull' },
+  },
+  retryNone2: {
+    constants: { retry: 'none', apic: 'off', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrynone', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+  },
+  retrySeqOnly2: {
+    constants: { retry: 'seqOnly', apic: 'off', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryseqonly', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+  },
+  retryCountOnly2: {
+    constants: { retry: 'countOnly', apic: 'off', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrycountonly', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
+  },
+  // --- the APIC-access page, full retry check on the fault path ---
+  apicRangeStartRequest: {
+    doc: 'b1394e745b94 (4.15-5.7): reload requested from range_start',
+    constants: { retry: 'full', apic: 'rangeStartRequest', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 7, apicVmcsAgreesWithSpte: 11 } },
+  },
+  apicInvalidateRange: {
+    doc: 'e649b3f0188f (5.8-6.4): reload requested from ->invalidate_range',
+    constants: { retry: 'full', apic: 'invalidateRange', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicinvalidaterange' },
+  },
+  apicStartEndRetry: {
+    doc: '878940b33d76 + 0a8a5f2c8c26 (6.5+): requested from range_start, reload retried like a fault',
+    constants: { retry: 'full', apic: 'startEndRetry', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry' },
+  },
+  apicRangeStartRequest2: {
+    constants: { retry: 'full', apic: 'rangeStartRequest', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 7, apicVmcsAgreesWithSpte: 11 } },
+  },
+  apicInvalidateRange2: {
+    constants: { retry: 'full', apic: 'invalidateRange', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicinvalidaterange' },
+  },
+  apicStartEndRetry2: {
+    constants: { retry: 'full', apic: 'startEndRetry', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry' },
+  },
+  // --- the 2023 design needs the whole retry check, for the VMCS as for the spte ---
+  apicStartEndRetryNone: {
+    constants: { retry: 'none', apic: 'startEndRetry', vcpus: 1 },
+    expect: {
+      source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry-weakened',
+      violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8, apicVmcsAgreesWithPte: 9, apicVmcsAgreesWithSpte: 12 },
+    },
+  },
+  apicStartEndRetrySeqOnly: {
+    constants: { retry: 'seqOnly', apic: 'startEndRetry', vcpus: 1 },
+    expect: {
+      source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry-weakened',
+      violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8, apicVmcsAgreesWithPte: 9, apicVmcsAgreesWithSpte: 12 },
+    },
+  },
+  apicStartEndRetryCountOnly: {
+    constants: { retry: 'countOnly', apic: 'startEndRetry', vcpus: 1 },
+    expect: {
+      source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry-weakened',
+      violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8, apicVmcsAgreesWithPte: 9, apicVmcsAgreesWithSpte: 12 },
+    },
+  },
+} as const;
+
+export default defineSpec({
+  name: 'kvm_mmu_notifier',
+  description: 'KVM mmu_notifier retry protocol and the x86 APIC-access page against reclaim (try_to_unmap_one swap-out).',
+  constants: {
+    vcpus: { default: 1 as number, doc: 'number of vCPUs (racing threads): 1, 2, 3' },
+    retry: oneOf(RETRY, 'full', 'the retry check of the fault path (and of the 2023 APIC reload)'),
+    apic: oneOf(APIC, 'off', 'how the APIC-access page in the VMCS follows invalidations'),
+  },
+  configs,
+  schema: (c) => t.record({
+    pte: t.enum('P1', 'P2', 'swap'),
+    p1Freed: t.bool(),
+    count: t.int(0, 1),
+    seq: t.int(0, 1),
+    spte: t.enum('none', 'P1', 'P2'),
+    reclaim: t.enum(...RECLAIM_PC),
+    vcpu: t.array(t.record({
+      pc: t.enum(...VCPU_PC),
+      snap: t.int(0, 1),
+      held: t.enum('none', 'P1', 'P2'),
+      req: t.bool(),
+      vmcs: t.enum('none', 'P1', 'P2'),
+    }), c.vcpus),
+  }),
+  init: (c): State => ({
+    pte: 'P1',
+    p1Freed: false,
+    count: 0,
+    seq: 0,
+    spte: 'none',
+    reclaim: 'idle',
+    vcpu: range(c.vcpus).map((): Vcpu => ({
+      pc: 'guest', snap: 0, held: 'none', req: false, vmcs: c.apic === 'off' ? 'none' : 'P1',
+    })),
+  }),
+  actions: {
+    // ---------------- reclaim: shrink_page_list -> try_to_unmap -> try_to_unmap_one ----------------
+    kvm_invalidate_range_start: (s: State, c: Consts): State | null => {
+      if (s.reclaim !== 'idle') return null;
+      const request = c.apic === 'rangeStartRequest' || c.apic === 'startEndRetry';
+      return { ...s, count: s.count + 1, spte: 'none', reclaim: 'ptl', vcpu: request ? requestReloadAll(s.vcpu) : s.vcpu };
+    },
+    try_to_unmap_one: (s: State, c: Consts): State | null => {
+      if (s.reclaim !== 'ptl') return null;
+      return { ...s, pte: 'swap', reclaim: 'end', vcpu: c.apic === 'invalidateRange' ? requestReloadAll(s.vcpu) : s.vcpu };
+    },
+    kvm_invalidate_range_end: (s: State, c: Consts): State | null => {
+      if (s.reclaim !== 'end') return null;
+      return {
+        ...s, seq: s.seq + 1, count: s.count - 1, reclaim: 'free',
+        vcpu: c.apic === 'invalidateRange' ? requestReloadAll(s.vcpu) : s.vcpu,
+      };
+    },
+    reclaim_free_page: (s: State): State | null => {
+      if (s.reclaim !== 'free' || s.vcpu.some((v) => v.held === 'P1')) return null;
+      return { ...s, p1Freed: true, reclaim: 'done' };
+    },
+    reclaim_putback_page: (s: State): State | null => {
+      if (s.reclaim !== 'free' || !s.vcpu.some((v) => v.held === 'P1')) return null;
+      return { ...s, reclaim: 'done' };
+    },
+    // ---------------- vCPU: the EPT fault path ----------------
+    vcpu_snapshot_seq: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }): State | null => {
+        const v = s.vcpu[p.vcpu]!;
+        if (v.pc !== 'guest' || s.spte !== 'none') return null;
+        return { ...s, vcpu: setVcpu(s, p.vcpu, { pc: 'fault_gup', snap: s.seq }) };
+      },
+    },
+    gup: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }): State | null => {
+        if (s.vcpu[p.vcpu]!.pc !== 'fault_gup') return null;
+        const r = hostFault(s);
+        if (r === null) return null;
+        return { ...s, pte: r.pte, vcpu: setVcpu(s, p.vcpu, { pc: 'fault_lock', held: r.page }) };
+      },
+    },
+    vcpu_install_spte: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
+        const v = s.vcpu[p.vcpu]!;
+        if (v.pc !== 'fault_lock') return null;
+        const spte = mustRetry(s, v.snap, c.retry) ? s.spte : v.held;
+        return { ...s, spte, vcpu: setVcpu(s, p.vcpu, { pc: 'host', held: 'none' }) };
+      },
+    },
+    vcpu_enter_guest: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }): State | null => {
+        const v = s.vcpu[p.vcpu]!;
+        if (v.pc !== 'host' || v.req) return null;
+        return { ...s, vcpu: setVcpu(s, p.vcpu, { pc: 'guest' }) };
+      },
+    },
+    // ---------------- vCPU: KVM_REQ_APIC_PAGE_RELOAD ----------------
+    vcpu_reload_apic_page: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
+        const v = s.vcpu[p.vcpu]!;
+        if (c.apic !== 'rangeStartRequest' && c.apic !== 'invalidateRange') return null;
+        if (v.pc !== 'host' || !v.req) return null;
+        const r = hostFault(s);
+        if (r === null) return null;
+        return { ...s, pte: r.pte, vcpu: setVcpu(s, p.vcpu, { req: false, vmcs: r.page }) };
+      },
+    },
+    vcpu_apic_snapshot_seq: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
+        const v = s.vcpu[p.vcpu]!;
+        if (c.apic !== 'startEndRetry' || v.pc !== 'host' || !v.req) return null;
+        return { ...s, vcpu: setVcpu(s, p.vcpu, { req: false, pc: 'apic_gup', snap: s.seq }) };
+      },
+    },
+    apic_gup: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }): State | null => {
+        if (s.vcpu[p.vcpu]!.pc !== 'apic_gup') return null;
+        const r = hostFault(s);
+        if (r === null) return null;
+        return { ...s, pte: r.pte, vcpu: setVcpu(s, p.vcpu, { pc: 'apic_lock', held: r.page }) };
+      },
+    },
+    vcpu_apic_check: {
+      params: perVcpu,
+      next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
+        const v = s.vcpu[p.vcpu]!;
+        if (v.pc !== 'apic_lock') return null;
+        const retry = mustRetry(s, v.snap, c.retry);
+        return {
+          ...s,
+          vcpu: setVcpu(s, p.vcpu, retry
+            ? { pc: 'host', held: 'none', req: true }
+            : { pc: 'host', held: 'none', vmcs: v.held }),
+        };
+      },
+    },
+  },
+  invariants: {
+    /** No spte maps a page that has gone back to the allocator. */
+    noSpteMapsFreedPage: (s: State) => !(s.spte === 'P1' && s.p1Freed),
+    /** The spte, when present, maps the page the host pte maps (KVM's sptes are a subset of the host page table). */
+    spteAgreesWithPte: (s: State) => s.spte === 'none' || s.spte === s.pte,
+    /**
+     * A vCPU in guest mode has in its VMCS a page that is not freed and, whenever the host pte is present, is the
+     * page the pte maps (otherwise APIC accesses are not trapped: the guest sees the raw page, e649b3f0188f).
+     */
+    apicVmcsAgreesWithPte: (s: State) => s.vcpu.every((v) =>
+      v.pc !== 'guest' || v.vmcs === 'none'
+      || (!(v.vmcs === 'P1' && s.p1Freed) && (s.pte === 'swap' || v.vmcs === s.pte))),
+    /**
+     * A vCPU in guest mode whose EPT maps the APIC gfn has that same page in its VMCS: the mismatch e649b3f0188f
+     * describes ("the processor will not trap APIC accesses, and will instead show the raw contents").
+     */
+    apicVmcsAgreesWithSpte: (s: State) => s.vcpu.every((v) =>
+      v.pc !== 'guest' || v.vmcs === 'none' || s.spte === 'none' || v.vmcs === s.spte),
+  },
+  deadlock: false,
+});
