@@ -1,0 +1,104 @@
+/**
+ * Filter: Peterson's N-process filter lock, the speed benchmark.
+ * Port of /work/shared/bench/peers/Filter.tla (the same transition system as filter.pml, filter.m, filter.qnt
+ * and filter_ref.py there). pc: 0 = idle, 1 = raise level, 2 = set last, 3 = wait, 4 = critical section.
+ *
+ * TLA+                                     -> here
+ *   CONSTANT N                             -> constant N (default 3)
+ *   VARIABLES pc, level, last              -> state { pc, level, last }, plain arrays of length N
+ *                                             (last[0] is unused, as in the original)
+ *   Init                                   -> init (everything 0)
+ *   Start(i), Raise(i), SetLast(i),
+ *   Wait(i), Exit(i)                       -> actions of the same names, parameter i over Procs = 0..N-1
+ *   Next == \E i \in Procs : ...           -> the parameter domains
+ *   Mutex                                  -> invariant Mutex
+ * No deadlock: deadlock checking stays on and must find none.
+ *
+ * Every action tests its pc guard first and returns null when disabled; a successor shares the arrays it does
+ * not change and copies only the ones it changes (`except`).
+ */
+import { defineSpec, except, range, t } from '#tlats';
+
+interface State {
+  readonly pc: readonly number[];
+  readonly level: readonly number[];
+  readonly last: readonly number[];
+}
+
+/** TLC's depth (initial state = 1) from a BFS copy of filter_ref.py that records each state's level. */
+const depthSource = 'depth: BFS levels counted by a copy of /work/shared/bench/peers/filter_ref.py extended to '
+  + 'record each state\'s depth (initial state = 1)';
+const countSource = 'distinct and transitions from /work/shared/bench/peers/README.md (agreed by SPIN, Rumur, TLC, '
+  + 'Quint and filter_ref.py); generated = transitions + 1 initial state';
+
+export default defineSpec({
+  name: 'Filter',
+  description: "Peterson's N-process filter lock (the peer benchmark in /work/shared/bench/peers).",
+  constants: {
+    N: { default: 3 as number, doc: 'the number of processes' },
+  },
+  schema: (c) => t.record({
+    pc: t.array(t.int(0, 4), c.N),
+    level: t.array(t.int(0, c.N - 1), c.N),
+    last: t.array(t.int(0, c.N - 1), c.N),
+  }),
+  init: (c): State => ({ pc: range(c.N).map(() => 0), level: range(c.N).map(() => 0), last: range(c.N).map(() => 0) }),
+  actions: {
+    Start: {
+      params: (c) => ({ i: range(c.N) }),
+      next: (s: State, { i }: { i: number }): State | null =>
+        s.pc[i] !== 0 ? null : { pc: except(s.pc, i, 1), level: s.level, last: s.last },
+    },
+    Raise: {
+      params: (c) => ({ i: range(c.N) }),
+      next: (s: State, { i }: { i: number }): State | null =>
+        s.pc[i] !== 1 ? null : { pc: except(s.pc, i, 2), level: except(s.level, i, s.level[i]! + 1), last: s.last },
+    },
+    SetLast: {
+      params: (c) => ({ i: range(c.N) }),
+      next: (s: State, { i }: { i: number }): State | null =>
+        s.pc[i] !== 2 ? null : { pc: except(s.pc, i, 3), level: s.level, last: except(s.last, s.level[i]!, i) },
+    },
+    Wait: {
+      params: (c) => ({ i: range(c.N) }),
+      next: (s: State, { i }: { i: number }, c): State | null => {
+        if (s.pc[i] !== 3) return null;
+        const li = s.level[i]!;
+        if (s.last[li] === i) { // otherwise last[level[i]] # i holds
+          // \A k \in Procs \ {i} : level[k] < level[i]
+          const level = s.level;
+          for (let k = 0; k < level.length; k++) if (k !== i && level[k]! >= li) return null;
+        }
+        return { pc: except(s.pc, i, li < c.N - 1 ? 1 : 4), level: s.level, last: s.last };
+      },
+    },
+    Exit: {
+      params: (c) => ({ i: range(c.N) }),
+      next: (s: State, { i }: { i: number }): State | null =>
+        s.pc[i] !== 4 ? null : { pc: except(s.pc, i, 0), level: except(s.level, i, 0), last: s.last },
+    },
+  },
+  invariants: {
+    /** \A i, j \in Procs : i # j => ~(pc[i] = 4 /\ pc[j] = 4) */
+    Mutex: (s) => {
+      let inCs = 0;
+      const pc = s.pc;
+      for (let k = 0; k < pc.length; k++) if (pc[k] === 4 && ++inCs > 1) return false;
+      return true;
+    },
+  },
+  configs: {
+    N3: {
+      constants: { N: 3 },
+      expect: { source: `${countSource}; ${depthSource}`, distinct: 705, generated: 1726, depth: 22 },
+    },
+    N4: {
+      constants: { N: 4 },
+      expect: { source: `${countSource}; ${depthSource}`, distinct: 14844, generated: 44121, depth: 37 },
+    },
+    N5: {
+      constants: { N: 5 },
+      expect: { source: `${countSource}; ${depthSource}`, distinct: 344805, generated: 1205326, depth: 55 },
+    },
+  },
+});

@@ -1,0 +1,121 @@
+/**
+ * TwoPhase: the Two-Phase Commit protocol (Gray and Lamport, "Consensus on Transaction Commit").
+ * Port of tlaplus/Examples specifications/transaction_commit/TwoPhase.tla, checked as in TwoPhase.cfg
+ * (CONSTANT RM = {r1, r2, r3}, INVARIANT TPTypeOK; deadlock checking on, TLC's default).
+ *
+ * TLA+                                     -> here
+ *   CONSTANT RM                            -> constant RM, a comma-separated list of ids ("r1,r2,r3")
+ *   VARIABLES rmState, tmState,
+ *             tmPrepared, msgs             -> state { rmState: Immutable Map RM -> state, tmState,
+ *                                             tmPrepared: Immutable Set of RM ids, msgs: Immutable Set }
+ *   Message: [type |-> "Prepared", rm |-> r] -> the string "Prepared:r"
+ *            [type |-> "Commit"], [type |-> "Abort"] -> the strings "Commit", "Abort"
+ *   TPInit                                 -> init
+ *   TMCommit, TMAbort                      -> actions TMCommit, TMAbort
+ *   TMRcvPrepared(rm), RMPrepare(rm),
+ *   RMChooseToAbort(rm), RMRcvCommitMsg(rm),
+ *   RMRcvAbortMsg(rm)                      -> actions of the same names, parameter rm over RM
+ *   TPNext                                 -> the disjunction of all the actions' instances
+ *   TPTypeOK                               -> invariant TPTypeOK (and the schema)
+ *
+ * As in TLC, an action whose step changes nothing (TMRcvPrepared of an RM already in tmPrepared, RMRcvCommitMsg
+ * of a committed RM...) still yields its successor, which is counted as generated.
+ */
+import { Map as IMap, Set as ISet } from 'immutable';
+import { defineSpec, t } from '#tlats';
+
+const RMStates = ['working', 'prepared', 'committed', 'aborted'] as const;
+type RMState = (typeof RMStates)[number];
+const TMStates = ['init', 'committed', 'aborted'] as const;
+type TMState = (typeof TMStates)[number];
+
+const parsed = new Map<string, string[]>();
+/** The RM ids of the constant RM ("r1,r2,r3" is {r1, r2, r3}). */
+function rms(RM: string): string[] {
+  let ids = parsed.get(RM);
+  if (ids === undefined) {
+    ids = RM.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+    parsed.set(RM, ids);
+  }
+  return ids;
+}
+/** The set Message, as strings. */
+const messages = (RM: string): string[] => [...rms(RM).map((rm) => `Prepared:${rm}`), 'Commit', 'Abort'];
+
+interface State {
+  readonly rmState: IMap<string, RMState>;
+  readonly tmState: TMState;
+  readonly tmPrepared: ISet<string>;
+  readonly msgs: ISet<string>;
+}
+
+export default defineSpec({
+  name: 'TwoPhase',
+  description: 'Two-Phase Commit: a transaction manager coordinates the resource managers (tlaplus/Examples TwoPhase.tla).',
+  constants: {
+    RM: { default: 'r1,r2,r3' as string, doc: 'the resource managers, comma-separated' },
+  },
+  schema: (c) => t.record({
+    rmState: t.map(rms(c.RM), t.enum(...RMStates)),
+    tmState: t.enum(...TMStates),
+    tmPrepared: t.set(rms(c.RM)),
+    msgs: t.set(messages(c.RM)),
+  }),
+  init: (c): State => ({
+    rmState: IMap(rms(c.RM).map((rm) => [rm, 'working' as RMState])),
+    tmState: 'init',
+    tmPrepared: ISet<string>(),
+    msgs: ISet<string>(),
+  }),
+  actions: {
+    TMCommit: (s, c): State | null =>
+      s.tmState === 'init' && s.tmPrepared.size === rms(c.RM).length && rms(c.RM).every((rm) => s.tmPrepared.has(rm))
+        ? { ...s, tmState: 'committed', msgs: s.msgs.add('Commit') }
+        : null,
+    TMAbort: (s): State | null => (s.tmState === 'init' ? { ...s, tmState: 'aborted', msgs: s.msgs.add('Abort') } : null),
+    TMRcvPrepared: {
+      params: (c) => ({ rm: rms(c.RM) }),
+      next: (s: State, { rm }: { rm: string }) =>
+        s.tmState === 'init' && s.msgs.has(`Prepared:${rm}`) ? { ...s, tmPrepared: s.tmPrepared.add(rm) } : null,
+    },
+    RMPrepare: {
+      params: (c) => ({ rm: rms(c.RM) }),
+      next: (s: State, { rm }: { rm: string }) =>
+        s.rmState.get(rm) === 'working'
+          ? { ...s, rmState: s.rmState.set(rm, 'prepared'), msgs: s.msgs.add(`Prepared:${rm}`) }
+          : null,
+    },
+    RMChooseToAbort: {
+      params: (c) => ({ rm: rms(c.RM) }),
+      next: (s: State, { rm }: { rm: string }) =>
+        s.rmState.get(rm) === 'working' ? { ...s, rmState: s.rmState.set(rm, 'aborted') } : null,
+    },
+    RMRcvCommitMsg: {
+      params: (c) => ({ rm: rms(c.RM) }),
+      next: (s: State, { rm }: { rm: string }) =>
+        s.msgs.has('Commit') ? { ...s, rmState: s.rmState.set(rm, 'committed') } : null,
+    },
+    RMRcvAbortMsg: {
+      params: (c) => ({ rm: rms(c.RM) }),
+      next: (s: State, { rm }: { rm: string }) =>
+        s.msgs.has('Abort') ? { ...s, rmState: s.rmState.set(rm, 'aborted') } : null,
+    },
+  },
+  invariants: {
+    TPTypeOK: (s, c) => {
+      const ids = rms(c.RM);
+      const msgSet = messages(c.RM);
+      return s.rmState.size === ids.length
+        && ids.every((rm) => s.rmState.has(rm) && RMStates.includes(s.rmState.get(rm)!))
+        && TMStates.includes(s.tmState)
+        && s.tmPrepared.every((rm) => ids.includes(rm))
+        && s.msgs.every((m) => msgSet.includes(m));
+    },
+  },
+  expect: {
+    source: 'TLC, tlaplus/Examples specifications/transaction_commit/manifest.json (TwoPhase.cfg)',
+    distinct: 288,
+    generated: 1146,
+    depth: 11,
+  },
+});
