@@ -3,6 +3,9 @@
  * (EPT entries) a subset of the host page table, and the x86 APIC-access page, whose host physical address KVM
  * keeps in each vCPU's VMCS (APIC_ACCESS_ADDR), outside the sptes.
  *
+ * The unmapper (constant `unmapper`) is reclaim (try_to_unmap_one swap-out, page freed by shrink_page_list after
+ * range_end) or zap (MADV_DONTNEED, page freed by the mmu_gather flush, before or after range_end).
+ *
  * One host virtual address (the hva behind one guest frame: the APIC-access page's private memslot, so that the
  * EPT fault path and the APIC reload look at the same host pte). Pages P1 (mapped at the start) and P2 (what a
  * swap-in allocates once P1 has been freed). Analysis: docs/mmu_notifier-kvm-clear_refs.md.
@@ -22,6 +25,15 @@
  *   kvm_invalidate_range_end     __mmu_notifier_invalidate_range_end(): ->invalidate_range (apic=invalidateRange:
  *                                request again) then kvm_mmu_notifier_invalidate_range_end(): under mmu_lock,
  *                                mmu_notifier_seq++, smp_wmb, mmu_notifier_count--.
+ *   zap_pte_range                unmapper=zap: zap_page_range() (MADV_DONTNEED, mm/memory.c v4.19) -> zap_pte_range()
+ *                                under the PTL: ptep_get_and_clear_full (pte none), page_remove_rmap,
+ *                                __tlb_remove_page: the mapping's page reference moves into the mmu_gather. No
+ *                                mmu_notifier_invalidate_range under the PTL on this path.
+ *   tlb_flush_mmu                unmapper=zap: tlb_flush_mmu() (mid-walk when the batch is full, or from
+ *                                tlb_finish_mmu() after range_end): tlb_flush_mmu_tlbonly() calls
+ *                                mmu_notifier_invalidate_range() (apic=invalidateRange: request), then
+ *                                free_pages_and_swap_cache() drops the reference: P1 is freed now, or by the last
+ *                                holder's put (a vCPU's kvm_release_pfn_clean).
  *   reclaim_free_page            shrink_page_list() -> __remove_mapping(): page_ref_freeze(page, 2) succeeds (only
  *                                reclaim's isolation reference and the swap cache's remain), the page leaves the
  *                                swap cache, is unlocked and freed.
@@ -31,7 +43,8 @@
  *                                mmu_seq = kvm->mmu_notifier_seq; smp_rmb().
  *   gup(vcpu)                    try_async_pf() -> hva_to_pfn() -> get_user_pages(): takes a page reference; on the
  *                                swap entry it is do_swap_page(): waits for the page lock reclaim holds, then maps
- *                                P1 again from the swap cache, or reads the data into a new page P2 if P1 was freed.
+ *                                P1 again from the swap cache, or reads the data into a new page P2 if P1 was freed;
+ *                                on an empty pte (after zap) do_anonymous_page() maps a new page P2 at once.
  *   vcpu_install_spte(vcpu)      spin_lock(mmu_lock); mmu_notifier_retry(kvm, mmu_seq) (constant `retry`);
  *                                __direct_map() installs the spte; spin_unlock; kvm_release_pfn_clean().
  *                                On retry: RET_PF_RETRY, the reference is dropped and the guest re-faults.
@@ -72,11 +85,15 @@ type Apic = (typeof APIC)[number];
 
 const VCPU_PC = ['guest', 'host', 'fault_gup', 'fault_lock', 'apic_gup', 'apic_lock'] as const;
 type VcpuPc = (typeof VCPU_PC)[number];
+const UNMAPPER = ['reclaim', 'zap'] as const;
+type Unmapper = (typeof UNMAPPER)[number];
 const RECLAIM_PC = ['idle', 'ptl', 'end', 'free', 'done'] as const;
+const GATHER = ['none', 'pending', 'orphan'] as const;
+type Gather = (typeof GATHER)[number];
 type ReclaimPc = (typeof RECLAIM_PC)[number];
 type Page = 'P1' | 'P2';
 type MaybePage = 'none' | Page;
-type Pte = Page | 'swap';
+type Pte = Page | 'swap' | 'none';
 
 interface Vcpu {
   /** where the vCPU is: in guest mode, in host mode between runs, or in the fault / APIC-reload path */
@@ -95,6 +112,8 @@ interface State {
   /** the host pte for the hva */
   readonly pte: Pte;
   readonly p1Freed: boolean;
+  /** zap: P1's mapping reference sits in the mmu_gather (pending), or was dropped while gup holders remain (orphan) */
+  readonly gather: Gather;
   readonly count: number;
   readonly seq: number;
   /** the spte (EPT entry) for the gfn; sptes are per VM */
@@ -108,6 +127,7 @@ interface Consts {
   readonly vcpus: number;
   readonly retry: Retry;
   readonly apic: Apic;
+  readonly unmapper: Unmapper;
 }
 
 function mustRetry(s: State, snap: number, retry: Retry): boolean {
@@ -121,6 +141,7 @@ function mustRetry(s: State, snap: number, retry: Retry): boolean {
 
 /** get_user_pages on the hva, with the host fault it may take: the page and the new pte, or null while blocked. */
 function hostFault(s: State): { page: Page; pte: Pte } | null {
+  if (s.pte === 'none') return { page: 'P2', pte: 'P2' }; // do_anonymous_page
   if (s.pte !== 'swap') return { page: s.pte, pte: s.pte };
   // do_swap_page: P1 is in the swap cache and locked by reclaim until it frees it or puts it back
   const locked = s.reclaim === 'end' || s.reclaim === 'free';
@@ -131,6 +152,13 @@ function hostFault(s: State): { page: Page; pte: Pte } | null {
 /** kvm_make_all_cpus_request(kvm, KVM_REQ_APIC_PAGE_RELOAD), with the synchronous kick. */
 function requestReloadAll(vcpus: readonly Vcpu[]): Vcpu[] {
   return vcpus.map((v) => ({ ...v, req: true, pc: v.pc === 'guest' ? 'host' : v.pc }));
+}
+
+/** A vCPU drops its page reference (put_page / kvm_release_pfn_clean): the last one frees an orphaned P1. */
+function release(s: State, i: number, v: Partial<Vcpu>): State {
+  const vcpu = setVcpu(s, i, { ...v, held: 'none' });
+  if (s.gather === 'orphan' && !vcpu.some((x) => x.held === 'P1')) return { ...s, vcpu, gather: 'none', p1Freed: true };
+  return { ...s, vcpu };
 }
 
 function setVcpu(s: State, i: number, v: Partial<Vcpu>): Vcpu[] {
@@ -230,6 +258,48 @@ const configs = {
       violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8, apicVmcsAgreesWithPte: 9, apicVmcsAgreesWithSpte: 12 },
     },
   },
+  // --- the zap unmapper (MADV_DONTNEED): the page may be freed before range_end, a new one faulted in at once ---
+  zapRetryFull: {
+    constants: { unmapper: 'zap', retry: 'full', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retryfull' },
+  },
+  zapRetryNone: {
+    constants: { unmapper: 'zap', retry: 'none', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retry', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 7 } },
+  },
+  zapRetrySeqOnly: {
+    constants: { unmapper: 'zap', retry: 'seqOnly', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retry', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 7 } },
+  },
+  zapRetryCountOnly: {
+    constants: { unmapper: 'zap', retry: 'countOnly', apic: 'off', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retry', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
+  },
+  zapApicRangeStartRequest: {
+    constants: { unmapper: 'zap', retry: 'full', apic: 'rangeStartRequest', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 6, apicVmcsAgreesWithSpte: 10 } },
+  },
+  zapApicRangeStartRequest2: {
+    constants: { unmapper: 'zap', retry: 'full', apic: 'rangeStartRequest', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 6, apicVmcsAgreesWithSpte: 10 } },
+  },
+  zapApicInvalidateRange: {
+    doc: 'the request comes from tlb_flush_mmu, after the PTL is released: VMCS != pte while the EPT is empty',
+    constants: { unmapper: 'zap', retry: 'full', apic: 'invalidateRange', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicinvalidaterange', violated: { apicVmcsAgreesWithPte: 7 } },
+  },
+  zapApicInvalidateRange2: {
+    constants: { unmapper: 'zap', retry: 'full', apic: 'invalidateRange', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicinvalidaterange', violated: { apicVmcsAgreesWithPte: 5 } },
+  },
+  zapApicStartEndRetry: {
+    constants: { unmapper: 'zap', retry: 'full', apic: 'startEndRetry', vcpus: 1 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicstartendretry' },
+  },
+  zapApicStartEndRetry2: {
+    constants: { unmapper: 'zap', retry: 'full', apic: 'startEndRetry', vcpus: 2 },
+    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicstartendretry' },
+  },
 } as const;
 
 export default defineSpec({
@@ -239,11 +309,13 @@ export default defineSpec({
     vcpus: { default: 1 as number, doc: 'number of vCPUs (racing threads): 1, 2, 3' },
     retry: oneOf(RETRY, 'full', 'the retry check of the fault path (and of the 2023 APIC reload)'),
     apic: oneOf(APIC, 'off', 'how the APIC-access page in the VMCS follows invalidations'),
+    unmapper: oneOf(UNMAPPER, 'reclaim', 'reclaim (try_to_unmap_one swap-out) or zap (MADV_DONTNEED)'),
   },
   configs,
   schema: (c) => t.record({
-    pte: t.enum('P1', 'P2', 'swap'),
+    pte: t.enum('P1', 'P2', 'swap', 'none'),
     p1Freed: t.bool(),
+    gather: t.enum(...GATHER),
     count: t.int(0, 1),
     seq: t.int(0, 1),
     spte: t.enum('none', 'P1', 'P2'),
@@ -259,6 +331,7 @@ export default defineSpec({
   init: (c): State => ({
     pte: 'P1',
     p1Freed: false,
+    gather: 'none',
     count: 0,
     seq: 0,
     spte: 'none',
@@ -275,13 +348,23 @@ export default defineSpec({
       return { ...s, count: s.count + 1, spte: 'none', reclaim: 'ptl', vcpu: request ? requestReloadAll(s.vcpu) : s.vcpu };
     },
     try_to_unmap_one: (s: State, c: Consts): State | null => {
-      if (s.reclaim !== 'ptl') return null;
+      if (s.reclaim !== 'ptl' || c.unmapper !== 'reclaim') return null;
       return { ...s, pte: 'swap', reclaim: 'end', vcpu: c.apic === 'invalidateRange' ? requestReloadAll(s.vcpu) : s.vcpu };
+    },
+    zap_pte_range: (s: State, c: Consts): State | null => {
+      if (s.reclaim !== 'ptl' || c.unmapper !== 'zap') return null;
+      return { ...s, pte: 'none', gather: 'pending', reclaim: 'end' };
+    },
+    tlb_flush_mmu: (s: State, c: Consts): State | null => {
+      if (s.gather !== 'pending') return null;
+      const vcpu = c.apic === 'invalidateRange' ? requestReloadAll(s.vcpu) : s.vcpu;
+      if (s.vcpu.some((v) => v.held === 'P1')) return { ...s, vcpu, gather: 'orphan' };
+      return { ...s, vcpu, gather: 'none', p1Freed: true };
     },
     kvm_invalidate_range_end: (s: State, c: Consts): State | null => {
       if (s.reclaim !== 'end') return null;
       return {
-        ...s, seq: s.seq + 1, count: s.count - 1, reclaim: 'free',
+        ...s, seq: s.seq + 1, count: s.count - 1, reclaim: c.unmapper === 'reclaim' ? 'free' : 'done',
         vcpu: c.apic === 'invalidateRange' ? requestReloadAll(s.vcpu) : s.vcpu,
       };
     },
@@ -317,7 +400,7 @@ export default defineSpec({
         const v = s.vcpu[p.vcpu]!;
         if (v.pc !== 'fault_lock') return null;
         const spte = mustRetry(s, v.snap, c.retry) ? s.spte : v.held;
-        return { ...s, spte, vcpu: setVcpu(s, p.vcpu, { pc: 'host', held: 'none' }) };
+        return release({ ...s, spte }, p.vcpu, { pc: 'host' });
       },
     },
     vcpu_enter_guest: {
@@ -363,12 +446,7 @@ export default defineSpec({
         const v = s.vcpu[p.vcpu]!;
         if (v.pc !== 'apic_lock') return null;
         const retry = mustRetry(s, v.snap, c.retry);
-        return {
-          ...s,
-          vcpu: setVcpu(s, p.vcpu, retry
-            ? { pc: 'host', held: 'none', req: true }
-            : { pc: 'host', held: 'none', vmcs: v.held }),
-        };
+        return release(s, p.vcpu, retry ? { pc: 'host', req: true } : { pc: 'host', vmcs: v.held });
       },
     },
   },
@@ -383,7 +461,7 @@ export default defineSpec({
      */
     apicVmcsAgreesWithPte: (s: State) => s.vcpu.every((v) =>
       v.pc !== 'guest' || v.vmcs === 'none'
-      || (!(v.vmcs === 'P1' && s.p1Freed) && (s.pte === 'swap' || v.vmcs === s.pte))),
+      || (!(v.vmcs === 'P1' && s.p1Freed) && (s.pte === 'swap' || s.pte === 'none' || v.vmcs === s.pte))),
     /**
      * A vCPU in guest mode whose EPT maps the APIC gfn has that same page in its VMCS: the mismatch e649b3f0188f
      * describes ("the processor will not trap APIC accesses, and will instead show the raw contents").
