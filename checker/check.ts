@@ -29,6 +29,8 @@ export interface CheckResult {
   readonly violations: FoundViolation[];
   readonly bounded: boolean;
   readonly interrupted: boolean;
+  /** Why the search stopped for lack of memory (the statistics are those so far). */
+  readonly memoryExhausted?: string;
   readonly exitCode: ExitCodeValue;
   readonly expectation?: Expectation;
   /** Differences from the expectation (empty when it matches or there is none). */
@@ -48,11 +50,11 @@ export function expectationOf(loaded: LoadedSpec, config: string | undefined): E
 
 export async function checkConfig(loaded: LoadedSpec, opts: CheckOptions = {}): Promise<CheckResult> {
   const model = new Model(loaded.spec, { ...opts, specFile: loaded.file });
-  const engine = new Engine(model, opts);
+  const engine = new Engine(model, opts, loaded.file);
   const run = await engine.run();
   const violations: FoundViolation[] = run.violations.map((v) => {
     try {
-      return { property: v.property, kind: v.kind, length: v.length, trace: rebuildTrace(model, run.seen, v) };
+      return { property: v.property, kind: v.kind, length: v.length, trace: rebuildTrace(model, run.table, v) };
     } catch (e) {
       if (e instanceof CheckerError) throw e;
       throw new SpecEvalError(`rebuilding the counterexample of ${v.property}: ${(e as Error).message}`);
@@ -63,11 +65,14 @@ export async function checkConfig(loaded: LoadedSpec, opts: CheckOptions = {}): 
     ...model.actionProperties.map(([name]) => ({ name, kind: 'actionProperty' as const })),
     ...(model.checkDeadlock ? [{ name: 'deadlock', kind: 'deadlock' as const }] : []),
   ];
-  const exitCode = run.interrupted ? ExitCode.interrupted : violations.length ? exitCodeFor(violations[0]!.kind) : ExitCode.ok;
-  const expectation = expectationOf(loaded, opts.config);
+  const exitCode = run.memoryExhausted ? ExitCode.memory : run.interrupted ? ExitCode.interrupted
+    : violations.length ? exitCodeFor(violations[0]!.kind) : ExitCode.ok;
+  // An expectation describes the configuration's own constants: with command-line overrides it does not apply.
+  const overridden = Object.keys(opts.constOverrides ?? {}).length > 0;
+  const expectation = overridden ? undefined : expectationOf(loaded, opts.config);
   const partial = {
     specName: loaded.spec.name, config: opts.config, constants: model.consts, properties, stats: run.stats,
-    violations, bounded: run.bounded, interrupted: run.interrupted, exitCode, expectation,
+    violations, bounded: run.bounded, interrupted: run.interrupted, memoryExhausted: run.memoryExhausted, exitCode, expectation,
   };
   return { ...partial, mismatches: expectation ? compareWithExpectation(partial, expectation, opts) : [] };
 }
@@ -79,12 +84,12 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * so they are checked only for runs that continued after violations (or found none) and were not bounded.
  */
 export function compareWithExpectation(
-  r: Pick<CheckResult, 'stats' | 'violations' | 'bounded' | 'interrupted'>,
+  r: Pick<CheckResult, 'stats' | 'violations' | 'bounded' | 'interrupted' | 'memoryExhausted'>,
   e: Expectation,
   opts: { continueAfterViolation?: boolean } = {},
 ): string[] {
   const out: string[] = [];
-  const complete = !r.bounded && !r.interrupted && (opts.continueAfterViolation || r.violations.length === 0);
+  const complete = !r.bounded && !r.interrupted && !r.memoryExhausted && (opts.continueAfterViolation || r.violations.length === 0);
   if (complete) {
     if (e.distinct !== undefined && e.distinct !== r.stats.distinct) out.push(`distinct: expected ${fmt(e.distinct)}, got ${fmt(r.stats.distinct)}`);
     if (e.generated !== undefined && e.generated !== r.stats.generated) out.push(`generated: expected ${fmt(e.generated)}, got ${fmt(r.stats.generated)}`);

@@ -34,6 +34,16 @@ interface Args {
   quiet: boolean;
   list: boolean;
   suite?: string;
+  workers?: number;
+  memory?: number;
+}
+
+/** Parses a size such as 512M, 4G, 100k or a plain number of bytes. */
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text);
+  if (!m) throw new UsageError(`--memory ${text}: give a size such as 512M or 4G`);
+  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * scale);
 }
 
 function parseArgs(argv: string[]): Args {
@@ -53,6 +63,8 @@ function parseArgs(argv: string[]): Args {
     .option('json', { type: 'string', describe: 'write the result as JSON (traces in ITF) to FILE, or - for stdout' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only the verdict, traces and statistics' })
     .option('list', { type: 'boolean', default: false, describe: 'list the spec\'s constants, configurations, actions and properties' })
+    .option('workers', { type: 'number', describe: 'worker threads for big BFS levels (default: the number of cores)' })
+    .option('memory', { type: 'string', describe: 'budget for the fingerprint table: 512M, 4G, ... (default: a quarter of RAM)' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .strict()
     .version(pkg.version)
@@ -76,7 +88,12 @@ function parseArgs(argv: string[]): Args {
     quiet: parsed.quiet as boolean,
     list: parsed.list as boolean,
     suite: parsed.suite as string | undefined,
+    workers: parsed.workers as number | undefined,
+    memory: parsed.memory === undefined ? undefined : parseSize(String(parsed.memory)),
   };
+  if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 256)) {
+    throw new UsageError(`--workers ${String(parsed.workers)}: give a whole number of threads from 1 to 256`);
+  }
   if (args.maxDepth !== undefined && (!Number.isInteger(args.maxDepth) || args.maxDepth < 1)) {
     throw new UsageError(`--max-depth ${String(parsed.maxDepth)}: give a whole number of levels, at least 1`);
   }
@@ -182,6 +199,8 @@ async function main(argv: string[]): Promise<number> {
     invariants: args.invariant,
     noDeadlock: !args.deadlock,
     maxDepth: args.maxDepth,
+    workers: args.workers,
+    memoryBytes: args.memory,
     shouldStop: () => interruptRequested,
   };
   installSigint();

@@ -1,35 +1,28 @@
 /**
- * The single-threaded breadth-first search.
+ * The coordinator of the breadth-first search: level-synchronous, in the main thread for small levels and across
+ * worker threads for big ones, with the same result either way.
  *
- * Level by level: every state of the current level is decoded from the frontier, every action instance is applied
- * to it, and each successor is encoded, fingerprinted and looked up in the seen-set. TLC's semantics throughout
- * (tlc2/tool/Worker.java): a successor outside the state or action constraint is counted as generated and checked
- * against the invariants but never stored or expanded; invariants are checked on every new state, initial states
- * included; action properties on every step; a deadlock is an expanded state with no successor at all.
+ * Each level is a list of frontier chunks. Its states are expanded (checker/expander.ts) by the main thread when
+ * the level is small, or by the workers, which claim chunks from a shared counter. When every state of the level
+ * has been expanded the coordinator merges the counts and the violation candidates and decides: a violation
+ * stops the search after its level (so the counts are those of whole levels), and the one reported is the
+ * smallest candidate in a canonical order. The seen-table grows when it is 3/4 full: expansion pauses, the
+ * coordinator rehashes into a bigger table within the memory budget and remaps the frontier, expansion resumes.
  *
- * Because levels are explored in order, the first violation of a property is found at its smallest depth, so its
- * counterexample (rebuilt by checker/trace.ts) is a shortest one.
+ * Why level-synchronous: the set of states at each depth does not depend on who explores them, so the counts,
+ * the depth, the parent links (lowered to the smallest-fingerprint parent, checker/seen-table.ts) and the traces
+ * are the same for every worker count and every run. docs/design.md has the argument.
  */
-import type { Step } from '../src/spec.ts';
-import { SpecEvalError } from './errors.ts';
-import { LevelBuffer } from './frontier.ts';
+import { availableParallelism, totalmem } from 'node:os';
+import { CheckerError, MemoryBudgetError, SpecEvalError } from './errors.ts';
+import { chunkStates, remapChunk } from './chunks.ts';
+import { compareCandidates, Coord, Expander, type Candidate, type ViolationKind } from './expander.ts';
 import type { Model } from './model.ts';
-import { SeenSet } from './seen-set.ts';
-import { formatValue } from './values.ts';
+import { SeenTable, tableBytes } from './seen-table.ts';
+import type { FromWorker, ToWorker } from './worker.ts';
+import { acquireCrew, releaseCrew, type Crew, type WorkerHandle } from './crew.ts';
 
-export type ViolationKind = 'invariant' | 'actionProperty' | 'deadlock';
-
-export interface Violation {
-  readonly property: string;
-  readonly kind: ViolationKind;
-  /** Seen-set slot of the last stored state of the trace: the deadlocked state, or the parent of `state`. -1: none. */
-  readonly lastSlot: number;
-  /** The step and the state it produced, for invariant and action-property violations (not for deadlock). */
-  readonly step?: Step;
-  readonly state?: unknown;
-  /** The number of states in the counterexample. */
-  readonly length: number;
-}
+export type { ViolationKind };
 
 export interface Progress {
   generated: number;
@@ -39,225 +32,299 @@ export interface Progress {
   /** States waiting to be expanded. */
   queue: number;
   seconds: number;
-  /** Bytes held by the seen-set and the frontier. */
+  /** Bytes of the seen-table. */
   tableBytes: number;
+  /** The memory budget for the seen-table. */
+  budgetBytes: number;
   tableFill: number;
+  workers: number;
 }
+
+export interface Violation extends Candidate {}
 
 export interface RunResult {
   readonly stats: Progress;
-  /** In the order found; with `continueAfterViolation`, at most one per property. */
+  /** Canonically ordered; with `continueAfterViolation`, at most one per property. */
   readonly violations: Violation[];
   /** The search stopped at maxDepth with states left to expand. */
   readonly bounded: boolean;
   readonly interrupted: boolean;
-  readonly seen: SeenSet;
+  /** Set when the memory budget ran out: the search stopped cleanly there. */
+  readonly memoryExhausted?: string;
+  readonly table: SeenTable;
 }
 
 export interface EngineOptions {
   maxDepth?: number;
-  /** Report every violated property (each with its own shortest trace) instead of stopping at the first. */
+  /** Report every violated property (each with its own shortest trace) instead of stopping after the first. */
   continueAfterViolation?: boolean;
+  /** Worker threads for big levels (default: the number of cores). 1: everything in the main thread. */
+  workers?: number;
+  /** Budget for the seen-table in bytes (default: a quarter of physical memory). */
+  memoryBytes?: number;
   /** Called every `progressEveryMs` (and at the end) with the statistics so far. */
   onProgress?: (p: Progress) => void;
   progressEveryMs?: number;
   /** Polled at the same points: return true to stop (SIGINT). */
   shouldStop?: () => boolean;
+  /** Levels with fewer states are expanded in the main thread (default 4096; tests lower it to force workers). */
+  parallelThreshold?: number;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Levels smaller than this are expanded in the main thread: starting workers would cost more than it saves. */
+const PARALLEL_MIN_STATES = 4096;
+const INITIAL_CAPACITY = 1 << 16;
+
+export const defaultWorkers = (): number => availableParallelism();
+export const defaultMemoryBytes = (): number => Math.floor(totalmem() / 4);
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 
 export class Engine {
-  private readonly seen = new SeenSet(12);
-  private cur: LevelBuffer;
-  private next: LevelBuffer;
+  private table: SeenTable;
+  private readonly coord: Int32Array;
+  private readonly local: Expander;
+  private readonly workersWanted: number;
+  private readonly budget: number;
+  private readonly shared: boolean;
   private generated = 0;
   private depth = 0;
-  private readonly violations: Violation[] = [];
-  private readonly violated = new Set<string>();
-  private stop = false;
+  private queue = 0;
   private readonly started = performance.now();
-  /** Slot of the state being expanded (kept here so a seen-set growth can remap it). */
-  private parentSlot = -1;
-  private expandedInLevel = 0;
+  private lastProgress = 0;
+  private crew: Crew | undefined;
+  private handles: WorkerHandle[] = [];
+  private workersUsed = 1;
+  private readonly reported = new Set<string>();
 
-  constructor(private readonly model: Model, private readonly opts: EngineOptions = {}) {
-    this.cur = new LevelBuffer(model.codec.fixedWidth);
-    this.next = new LevelBuffer(model.codec.fixedWidth);
+  constructor(private readonly model: Model, private readonly opts: EngineOptions = {}, private readonly specFile?: string) {
+    this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
+    this.budget = opts.memoryBytes ?? defaultMemoryBytes();
+    this.shared = this.workersWanted > 1;
+    let capacity = INITIAL_CAPACITY;
+    while (tableBytes(capacity) > this.budget && capacity > 64) capacity >>= 1;
+    if (tableBytes(capacity) > this.budget) throw new MemoryBudgetError(`--memory ${this.budget} bytes is too small for even a tiny fingerprint table`);
+    this.table = SeenTable.create(capacity, this.shared);
+    this.coord = new Int32Array(this.shared ? new SharedArrayBuffer(Coord.words * 4) : new ArrayBuffer(Coord.words * 4));
+    this.local = new Expander(model, this.table, this.coord, this.shared);
   }
 
   async run(): Promise<RunResult> {
-    const m = this.model;
-    const progressEvery = this.opts.progressEveryMs ?? 100;
-    let interrupted = false;
+    const violations: Violation[] = [];
+    const violated = this.reported;
     let bounded = false;
-
-    this.parentSlot = -1;
-    for (const s of m.initialStates()) {
-      this.successor(undefined, s, undefined, 'the initial state');
-      if (this.stop) break;
-    }
-    this.swapLevels();
-    let lastTick = performance.now();
-
-    while (!this.stop && this.cur.count > 0) {
-      if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) { bounded = true; break; }
-      const codec = m.codec;
-      const fixed = codec.fixedWidth;
-      const instances = m.instances;
-      const checkDeadlock = m.checkDeadlock;
-      this.expandedInLevel = 0;
-      for (let p = 0; p < this.cur.length && !this.stop;) {
-        const d = this.cur.data;
-        this.parentSlot = d[p]!;
-        const n = fixed >= 0 ? fixed : d[p + 1]!;
-        const at = fixed >= 0 ? p + 1 : p + 2;
-        const state = codec.decode(d, at, n);
-        p = at + n;
-        let successors = 0;
-        for (let i = 0; i < instances.length; i++) {
-          const inst = instances[i]!;
-          let r: unknown;
-          try {
-            r = inst.run(state);
-          } catch (e) {
-            throw m.evalError(`evaluating action ${inst.step.label}`, e, state);
-          }
-          if (r === null || r === undefined || r === false) continue;
-          if (Array.isArray(r)) {
-            for (let j = 0; j < r.length; j++) this.successor(state, r[j], inst.step, inst.step.label);
-            successors += r.length;
-          } else {
-            this.successor(state, r, inst.step, inst.step.label);
-            successors++;
-          }
-          if (this.stop) break;
-        }
-        if (successors === 0 && checkDeadlock && !this.violated.has('deadlock')) {
-          this.report({ property: 'deadlock', kind: 'deadlock', lastSlot: this.parentSlot, length: this.depth });
-        }
-        this.expandedInLevel++;
-        if ((this.expandedInLevel & 1023) === 0) {
-          const now = performance.now();
-          if (now - lastTick >= progressEvery) {
-            lastTick = now;
-            this.opts.onProgress?.(this.progress());
-            await yieldToEventLoop();
-            if (this.opts.shouldStop?.()) { interrupted = true; this.stop = true; }
-          }
-        }
+    let memoryExhausted: string | undefined;
+    try {
+      this.local.beginLevel(0, []);
+      this.local.expandInitial();
+      this.generated += this.local.generated;
+      let chunks = this.local.out.take();
+      let found = this.decide(this.local.candidates.values(), violations, violated);
+      this.queue = chunks.reduce((n, c) => n + chunkStates(c), 0);
+      if (this.queue > 0) this.depth = 1;
+      while (!found && this.queue > 0 && !this.stopRequested()) {
+        if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) { bounded = true; break; }
+        if (this.table.size >= this.table.growAt) this.grow([chunks]);
+        this.table.clearMarks((this.depth + 1) & 1);
+        const level = this.queue >= (this.opts.parallelThreshold ?? PARALLEL_MIN_STATES) && this.workersWanted > 1
+          ? await this.parallelLevel(chunks)
+          : await this.localLevel(chunks);
+        if (this.stopRequested()) { this.queue = level.remaining; this.generated += level.generated; chunks = level.chunks; break; }
+        this.generated += level.generated;
+        found = this.decide(level.candidates, violations, violated);
+        chunks = level.chunks;
+        this.queue = chunks.reduce((n, c) => n + chunkStates(c), 0);
+        if (this.queue > 0) this.depth++;
       }
-      if (this.stop) break;
-      this.swapLevels();
+    } catch (e) {
+      await this.releaseWorkers(true);
+      if (!(e instanceof MemoryBudgetError)) throw e;
+      memoryExhausted = e.message;
     }
+    await this.releaseWorkers(false);
     const stats = this.progress();
-    if (!this.stop && !bounded) stats.queue = 0;
     this.opts.onProgress?.(stats);
-    return { stats, violations: this.violations, bounded, interrupted, seen: this.seen };
+    return { stats, violations, bounded, interrupted: this.stopRequested(), memoryExhausted, table: this.table };
   }
 
-  private swapLevels(): void {
-    const done = this.cur;
-    this.cur = this.next;
-    this.next = done;
-    this.next.clear();
-    if (this.cur.count > 0) this.depth++;
+  /** Records the level's violations; true when the search must stop. */
+  private decide(candidates: Iterable<Candidate>, violations: Violation[], violated: Set<string>): boolean {
+    const best = new Map<string, Candidate>();
+    for (const c of candidates) {
+      const old = best.get(c.property);
+      if (!old || compareCandidates(c, old) < 0) best.set(c.property, c);
+    }
+    const sorted = [...best.values()].filter((c) => !violated.has(c.property)).sort(compareCandidates);
+    if (sorted.length === 0) return false;
+    if (!this.opts.continueAfterViolation) {
+      violations.push(sorted[0]!);
+      return true;
+    }
+    for (const c of sorted) { violations.push(c); violated.add(c.property); }
+    return false;
+  }
+
+  private stopRequested(): boolean {
+    if (Atomics.load(this.coord, Coord.stop) !== 0) return true;
+    if (this.opts.shouldStop?.()) { Atomics.store(this.coord, Coord.stop, 1); return true; }
+    return false;
   }
 
   private progress(): Progress {
+    const distinct = this.table.size;
     return {
-      generated: this.generated,
-      distinct: this.seen.size,
+      generated: this.generated + Atomics.load(this.coord, Coord.generated),
+      distinct,
       depth: this.depth,
-      queue: this.cur.count - this.expandedInLevel + this.next.count,
+      queue: this.queue,
       seconds: (performance.now() - this.started) / 1000,
-      tableBytes: this.seen.bytes + this.cur.bytes + this.next.bytes,
-      tableFill: this.seen.size / this.seen.capacity,
+      tableBytes: this.table.bytes,
+      budgetBytes: this.budget,
+      tableFill: distinct / this.table.capacity,
+      workers: this.workersUsed,
     };
   }
 
-  private report(v: Violation): void {
-    this.violations.push(v);
-    this.violated.add(v.property);
-    if (!this.opts.continueAfterViolation) this.stop = true;
+  private async maybeReport(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastProgress < (this.opts.progressEveryMs ?? 100)) return;
+    this.lastProgress = now;
+    this.opts.onProgress?.(this.progress());
+    await tick();
+    this.stopRequested();
   }
 
-  private predicate(r: unknown, what: string, state: unknown): boolean {
-    if (r === true) return true;
-    if (r === false) return false;
-    throw new SpecEvalError(`${what} returned ${formatValue(r)}, not a boolean, in the state\n${formatValue(state, 2)}`);
+  /** Doubles the table (or grows it to what the budget allows) and remaps every frontier chunk given. */
+  private grow(chunkLists: Int32Array[][]): void {
+    const old = this.table;
+    let capacity = old.capacity * 2;
+    if (tableBytes(capacity) > this.budget) {
+      capacity = Math.floor((this.budget - 64) / 12.25);
+      if (capacity < old.capacity * 1.1) {
+        throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table holds ${old.size.toLocaleString('en-US')} states in ${(old.bytes / 2 ** 20).toFixed(0)} MiB and the budget (${(this.budget / 2 ** 20).toFixed(0)} MiB, --memory) does not allow it to grow`);
+      }
+    }
+    const { table, moved } = old.rehash(capacity, this.shared);
+    const fixed = this.model.codec.fixedWidth;
+    for (const list of chunkLists) for (const c of list) remapChunk(c, fixed, moved);
+    this.table = table;
+    this.local.table = table;
+    Atomics.store(this.coord, Coord.pause, 0);
   }
 
-  /** One generated state: `from` is its predecessor (undefined for an initial state). */
-  private successor(from: unknown, to: unknown, step: Step | undefined, who: string): void {
-    const m = this.model;
-    if (to === null || typeof to !== 'object' || Array.isArray(to)) m.checkIsState(to, who);
-    this.generated++;
-    const n = m.encodeAndFingerprint(to, who, from);
-    const spec = m.spec;
-    const c = m.consts;
-    let inModel = true;
-    try {
-      if (spec.constraint) inModel = this.predicate(spec.constraint(to, c), 'the state constraint', to);
-      if (inModel && step && spec.actionConstraint) {
-        inModel = this.predicate(spec.actionConstraint(from, to, step, c), `the action constraint on ${step.label}`, to);
+  private async localLevel(chunks: Int32Array[]): Promise<{ generated: number; candidates: Candidate[]; chunks: Int32Array[]; remaining: number }> {
+    const x = this.local;
+    x.beginLevel(this.depth, this.skipList());
+    Atomics.store(this.coord, Coord.generated, 0);
+    let remaining = this.queue;
+    for (const chunk of chunks) {
+      let pos = 0;
+      while (pos < chunk[0]!) {
+        const before = x.generated;
+        pos = x.expandChunk(chunk, pos, 1024);
+        Atomics.add(this.coord, Coord.generated, x.generated - before);
+        if (this.table.size >= this.table.growAt) this.grow([chunks, x.out.chunks]);
+        await this.maybeReport();
+        if (this.stopRequested()) return { generated: x.generated, candidates: [], chunks: x.out.take(), remaining };
       }
-    } catch (e) {
-      throw m.evalError('evaluating the constraint', e, to);
+      remaining -= chunkStates(chunk);
     }
-    let slot = -1;
-    if (inModel) {
-      if (this.seen.full) this.growSeenSet();
-      slot = this.seen.insert(m.fp.high, m.fp.low, this.parentSlot);
-    }
-    const unseen = !inModel || slot >= 0;
-    const length = step ? this.depth + 1 : 1;
-    if (unseen) {
-      const invariants = m.invariants;
-      for (let i = 0; i < invariants.length; i++) {
-        const [name, inv] = invariants[i]!;
-        if (this.violated.has(name)) continue;
-        let ok: boolean;
-        try {
-          ok = this.predicate(inv(to, c), `invariant ${name}`, to);
-        } catch (e) {
-          throw m.evalError(`evaluating invariant ${name}`, e, to);
-        }
-        if (!ok) {
-          this.report({ property: name, kind: 'invariant', lastSlot: this.parentSlot, step, state: to, length });
-          if (this.stop) return;
-        }
-      }
-    }
-    if (step) {
-      const props = m.actionProperties;
-      for (let i = 0; i < props.length; i++) {
-        const [name, prop] = props[i]!;
-        if (this.violated.has(name)) continue;
-        let ok: boolean;
-        try {
-          ok = this.predicate(prop(from, to, step, c), `action property ${name}`, to);
-        } catch (e) {
-          throw m.evalError(`evaluating action property ${name} on ${step.label}`, e, from);
-        }
-        if (!ok) {
-          this.report({ property: name, kind: 'actionProperty', lastSlot: this.parentSlot, step, state: to, length });
-          if (this.stop) return;
-        }
-      }
-    }
-    if (slot >= 0) this.next.push(slot, m.codec.buf, n);
+    Atomics.store(this.coord, Coord.generated, 0);
+    return { generated: x.generated, candidates: [...x.candidates.values()], chunks: x.out.take(), remaining: 0 };
   }
 
-  private growSeenSet(): void {
-    const moved = this.seen.grow();
-    this.cur.remap(moved);
-    this.next.remap(moved);
-    if (this.parentSlot >= 0) this.parentSlot = moved[this.parentSlot]!;
-    for (let i = 0; i < this.violations.length; i++) {
-      const v = this.violations[i]!;
-      if (v.lastSlot >= 0) this.violations[i] = { ...v, lastSlot: moved[v.lastSlot]! };
+  /** Properties reported in earlier levels are not checked again (continue mode). */
+  private skipList(): string[] {
+    return [...this.reported];
+  }
+
+  private async ensureWorkers(): Promise<void> {
+    if (this.handles.length) return;
+    if (!this.specFile) throw new SpecEvalError('internal: parallel search needs the spec file');
+    this.crew = await acquireCrew(this.specFile, this.workersWanted);
+    this.handles = this.crew.handles;
+    this.workersUsed = this.handles.length;
+    for (const h of this.handles) {
+      this.post(h, {
+        type: 'setup',
+        modelOptions: {
+          config: this.model.opts.config,
+          constOverrides: this.model.opts.constOverrides,
+          invariants: this.model.opts.invariants,
+          noDeadlock: this.model.opts.noDeadlock,
+        },
+        table: this.table.buffers,
+        coord: this.coord.buffer as SharedArrayBuffer,
+      });
     }
+    for (const h of this.handles) {
+      const m = await this.receive(h);
+      if (m.type !== 'ready') throw new SpecEvalError(`internal: worker said ${m.type} before ready`);
+    }
+  }
+
+  /** The next message of a worker; errors become exceptions. Wakes every 100 ms for progress and SIGINT. */
+  private async receive(h: WorkerHandle): Promise<FromWorker> {
+    for (;;) {
+      if (h.inbox.length) {
+        const m = h.inbox.shift()!;
+        if (m.type === 'error') throw new CheckerError(m.message, m.exitCode as CheckerError['exitCode']);
+        return m;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.opts.progressEveryMs ?? 100);
+        h.wake = () => { clearTimeout(timer); resolve(); };
+      });
+      h.wake = undefined;
+      await this.maybeReport();
+    }
+  }
+
+  private post(h: WorkerHandle, m: ToWorker): void { h.worker.postMessage(m); }
+
+  private async parallelLevel(chunks: Int32Array[]): Promise<{ generated: number; candidates: Candidate[]; chunks: Int32Array[]; remaining: number }> {
+    await this.ensureWorkers();
+    Atomics.store(this.coord, Coord.claim, 0);
+    Atomics.store(this.coord, Coord.pause, 0);
+    Atomics.store(this.coord, Coord.generated, 0);
+    const skip = this.skipList();
+    for (const h of this.handles) this.post(h, { type: 'level', depth: this.depth, skip, chunks });
+    const done = new Map<WorkerHandle, Extract<FromWorker, { type: 'done' }>>();
+    const paused = new Map<WorkerHandle, Int32Array[]>();
+    let waiting = [...this.handles];
+    for (;;) {
+      // Wait until every worker is done or paused.
+      for (const h of waiting) {
+        const m = await this.receive(h);
+        if (m.type === 'done') done.set(h, m);
+        else if (m.type === 'paused') paused.set(h, m.chunks);
+      }
+      if (paused.size === 0) break;
+      const outLists = [...done.values()].map((d) => d.chunks).concat([...paused.values()]);
+      this.grow([chunks, ...outLists]);
+      const table = this.table.buffers;
+      for (const h of done.keys()) this.post(h, { type: 'retable', table });
+      waiting = [...paused.keys()];
+      for (const h of waiting) this.post(h, { type: 'resume', table });
+      paused.clear();
+    }
+    const results = this.handles.map((h) => done.get(h)!);
+    const generated = results.reduce((n, r) => n + r.generated, 0);
+    Atomics.store(this.coord, Coord.generated, 0);
+    return {
+      generated,
+      candidates: results.flatMap((r) => r.candidates as Candidate[]),
+      chunks: results.flatMap((r) => r.chunks),
+      remaining: 0,
+    };
+  }
+
+  /** Gives the workers back for the next run, or ends them if this run failed (they may be mid-level). */
+  private async releaseWorkers(failed: boolean): Promise<void> {
+    const crew = this.crew;
+    this.crew = undefined;
+    this.handles = [];
+    if (crew) await releaseCrew(crew, failed);
   }
 }
-

@@ -7,7 +7,8 @@
  * Construction: two 32-bit lanes in the style of MurmurHash3_x86_128 (Austin Appleby, public domain): each word is
  * mixed into both lanes with different constants and rotations, the lanes are cross-added after every word, and
  * each lane gets the fmix32 avalanche at the end followed by another cross-add. The word count is mixed in, so
- * encodings of different lengths differ. The pair (high, low) is never (0, 0): the seen-set uses that as "empty".
+ * encodings of different lengths differ. The low word is never 0 or -1 (the seen-table's "empty" and "busy"
+ * marks): those two values are moved to 1 and -2, which costs about 2^-31 of the low word's range.
  */
 
 const C1 = 0x239b961b;
@@ -59,7 +60,9 @@ export class Fingerprinter {
     h2 = fmix32(h2);
     h1 = (h1 + h2) | 0;
     h2 = (h2 + h1) | 0;
-    if (h1 === 0 && h2 === 0) h2 = 1;
+    // The seen-table reserves low words 0 (empty slot) and -1 (slot being written).
+    if (h2 === 0) h2 = 1;
+    else if (h2 === -1) h2 = -2;
     this.high = h1;
     this.low = h2;
   }

@@ -18,11 +18,13 @@ export type ConstInput = ConstValue | ConstDecl;
 type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T;
 /** The resolved constant values a spec's functions receive. */
 export type ConstValues<CI extends Record<string, ConstInput>> = {
-  readonly [K in keyof CI]: CI[K] extends ConstDecl<infer T> ? T : Widen<CI[K]>;
+  readonly [K in keyof CI]: CI[K] extends { readonly values: readonly (infer T)[] }
+    ? T
+    : CI[K] extends ConstDecl<infer T> ? Widen<T> : Widen<CI[K]>;
 };
 
 /** Declares a constant whose value must be one of `values`: `version: oneOf(['V0', 'V1'], 'V1')`. */
-export function oneOf<const T extends ConstValue>(values: readonly T[], defaultValue: T, doc?: string): ConstDecl<T> {
+export function oneOf<const T extends ConstValue>(values: readonly T[], defaultValue: T, doc?: string): ConstDecl<T> & { readonly values: readonly T[] } {
   if (!values.includes(defaultValue)) throw new Error(`oneOf: the default ${String(defaultValue)} is not among the values`);
   return doc === undefined ? { default: defaultValue, values } : { default: defaultValue, values, doc };
 }

@@ -1,0 +1,63 @@
+/**
+ * The BFS frontier as chunks: fixed-size blocks of Int32 words, in SharedArrayBuffers when workers share them.
+ * Word 0 of a chunk is the number of words used, word 1 the number of states; then entries, each the state's
+ * seen-table slot followed by its encoding (with a variable-width codec, the word count sits between them).
+ * A level is a list of chunks; workers claim whole chunks from a shared counter. No per-state objects.
+ */
+export const CHUNK_WORDS = 1 << 16;
+const HEADER = 2;
+
+export function newChunk(shared: boolean, minWords = CHUNK_WORDS): Int32Array {
+  const words = Math.max(CHUNK_WORDS, minWords + HEADER);
+  const chunk = new Int32Array(shared ? new SharedArrayBuffer(words * 4) : new ArrayBuffer(words * 4));
+  chunk[0] = HEADER;
+  return chunk;
+}
+
+export function chunkStates(chunk: Int32Array): number { return chunk[1]!; }
+
+/** Appends states to a growing list of chunks. */
+export class ChunkWriter {
+  chunks: Int32Array[] = [];
+  private cur: Int32Array | undefined;
+  states = 0;
+
+  constructor(private readonly fixedWidth: number, private readonly shared: boolean) {}
+
+  push(slot: number, words: Int32Array, n: number): void {
+    const need = n + (this.fixedWidth < 0 ? 2 : 1);
+    let c = this.cur;
+    if (c === undefined || c[0]! + need > c.length) {
+      c = newChunk(this.shared, need);
+      this.chunks.push(c);
+      this.cur = c;
+    }
+    let p = c[0]!;
+    c[p++] = slot;
+    if (this.fixedWidth < 0) c[p++] = n;
+    for (let i = 0; i < n; i++) c[p++] = words[i]!;
+    c[0] = p;
+    c[1]!++;
+    this.states++;
+  }
+
+  /** Hands over the chunks written so far and starts afresh. */
+  take(): Int32Array[] {
+    const out = this.chunks;
+    this.chunks = [];
+    this.cur = undefined;
+    this.states = 0;
+    return out;
+  }
+}
+
+/** Rewrites the slots stored in chunks after the seen-table was rehashed. */
+export function remapChunk(chunk: Int32Array, fixedWidth: number, moved: Int32Array): void {
+  const end = chunk[0]!;
+  for (let p = HEADER; p < end;) {
+    chunk[p] = moved[chunk[p]!]!;
+    p += fixedWidth < 0 ? 2 + chunk[p + 1]! : 1 + fixedWidth;
+  }
+}
+
+export const CHUNK_HEADER = HEADER;

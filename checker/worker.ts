@@ -1,0 +1,96 @@
+/**
+ * A search worker thread. It loads the spec itself (no state object ever crosses threads), attaches to the shared
+ * seen-table and coordination words, and for each level claims frontier chunks from the shared counter and expands
+ * them. It pauses when the table must grow (the coordinator rehashes, then sends the new table) and stops when
+ * asked. Messages: coordinator -> worker `level`, `resume`, `retable`; worker -> coordinator `ready`, `paused`,
+ * `done`, `error`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CheckerError } from './errors.ts';
+import { Coord, Expander } from './expander.ts';
+import { loadSpec } from './load.ts';
+import { Model, type ModelOptions } from './model.ts';
+import { SeenTable, type TableBuffers } from './seen-table.ts';
+
+export interface WorkerInit {
+  specFile: string;
+}
+
+/** One run's setup: the configuration, and the shared table and coordination words. */
+export interface WorkerSetup {
+  modelOptions: ModelOptions;
+  table: TableBuffers;
+  coord: SharedArrayBuffer;
+}
+
+export type ToWorker =
+  | ({ type: 'setup' } & WorkerSetup)
+  | { type: 'level'; depth: number; skip: string[]; chunks: Int32Array[] }
+  | { type: 'resume'; table: TableBuffers }
+  | { type: 'retable'; table: TableBuffers };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'paused'; chunks: Int32Array[] }
+  | { type: 'done'; generated: number; candidates: unknown[]; chunks: Int32Array[] }
+  | { type: 'error'; message: string; exitCode: number };
+
+export async function runWorker(): Promise<void> {
+  const port = parentPort!;
+  const init = workerData as WorkerInit;
+  const inbox: ToWorker[] = [];
+  let wake: (() => void) | undefined;
+  port.on('message', (m: ToWorker) => { inbox.push(m); wake?.(); });
+  const next = async (): Promise<ToWorker> => {
+    while (inbox.length === 0) await new Promise<void>((r) => { wake = r; });
+    wake = undefined;
+    return inbox.shift()!;
+  };
+  const send = (m: FromWorker) => port.postMessage(m);
+  try {
+    const loaded = await loadSpec(init.specFile);
+    let coord: Int32Array<ArrayBufferLike> = new Int32Array(0);
+    let expander: Expander | undefined;
+    send({ type: 'ready' });
+    for (;;) {
+      const msg = await next();
+      if (msg.type === 'setup') {
+        const model = new Model(loaded.spec, { ...msg.modelOptions, specFile: loaded.file });
+        coord = new Int32Array(msg.coord);
+        expander = new Expander(model, new SeenTable(msg.table), coord, true);
+        send({ type: 'ready' });
+        continue;
+      }
+      if (!expander) throw new Error('worker: a level before setup');
+      if (msg.type === 'retable' || msg.type === 'resume') { expander.table = new SeenTable(msg.table); continue; }
+      expander.beginLevel(msg.depth, msg.skip);
+      let index = -1;
+      let pos = 0;
+      for (;;) {
+        if (index < 0) {
+          if (Atomics.load(coord, Coord.stop) !== 0) break;
+          index = Atomics.add(coord, Coord.claim, 1);
+          if (index >= msg.chunks.length) break;
+          pos = 0;
+        }
+        const chunk = msg.chunks[index]!;
+        const before = expander.generated;
+        pos = expander.expandChunk(chunk, pos, Number.MAX_SAFE_INTEGER);
+        Atomics.add(coord, Coord.generated, expander.generated - before);
+        if (pos >= chunk[0]!) { index = -1; continue; }
+        if (Atomics.load(coord, Coord.stop) !== 0) break;
+        // The table must grow: make everyone pause, hand over what this worker wrote, wait for the new table.
+        Atomics.store(coord, Coord.pause, 1);
+        send({ type: 'paused', chunks: expander.out.chunks });
+        let reply = await next();
+        while (reply.type === 'retable') { expander.table = new SeenTable(reply.table); reply = await next(); }
+        if (reply.type !== 'resume') throw new Error(`worker: unexpected ${reply.type} while paused`);
+        expander.table = new SeenTable(reply.table);
+      }
+      send({ type: 'done', generated: expander.generated, candidates: [...expander.candidates.values()], chunks: expander.out.take() });
+    }
+  } catch (e) {
+    if (e instanceof CheckerError) send({ type: 'error', message: e.message, exitCode: e.exitCode });
+    else send({ type: 'error', message: `worker crashed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, exitCode: 153 });
+  }
+}
