@@ -33,6 +33,11 @@ export interface CheckResult {
   readonly memoryExhausted?: string;
   readonly exitCode: ExitCodeValue;
   readonly expectation?: Expectation;
+  /**
+   * The whole reachable graph was explored (not bounded, interrupted or out of memory, and not stopped at a first
+   * violation): only then does a property that was not found violated hold.
+   */
+  readonly complete: boolean;
   /** Differences from the expectation (empty when it matches or there is none). */
   readonly mismatches: string[];
 }
@@ -70,11 +75,13 @@ export async function checkConfig(loaded: LoadedSpec, opts: CheckOptions = {}): 
   // An expectation describes the configuration's own constants: with command-line overrides it does not apply.
   const overridden = Object.keys(opts.constOverrides ?? {}).length > 0;
   const expectation = overridden ? undefined : expectationOf(loaded, opts.config);
+  const complete = !run.bounded && !run.interrupted && !run.memoryExhausted && (!!opts.continueAfterViolation || violations.length === 0);
   const partial = {
+    complete,
     specName: loaded.spec.name, config: opts.config, constants: model.consts, properties, stats: run.stats,
     violations, bounded: run.bounded, interrupted: run.interrupted, memoryExhausted: run.memoryExhausted, exitCode, expectation,
   };
-  return { ...partial, mismatches: expectation ? compareWithExpectation(partial, expectation, opts) : [] };
+  return { ...partial, mismatches: expectation ? compareWithExpectation(partial, expectation) : [] };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -84,12 +91,11 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * so they are checked only for runs that continued after violations (or found none) and were not bounded.
  */
 export function compareWithExpectation(
-  r: Pick<CheckResult, 'stats' | 'violations' | 'bounded' | 'interrupted' | 'memoryExhausted'>,
+  r: Pick<CheckResult, 'stats' | 'violations' | 'complete'>,
   e: Expectation,
-  opts: { continueAfterViolation?: boolean } = {},
 ): string[] {
   const out: string[] = [];
-  const complete = !r.bounded && !r.interrupted && !r.memoryExhausted && (opts.continueAfterViolation || r.violations.length === 0);
+  const complete = r.complete;
   if (complete) {
     if (e.distinct !== undefined && e.distinct !== r.stats.distinct) out.push(`distinct: expected ${fmt(e.distinct)}, got ${fmt(r.stats.distinct)}`);
     if (e.generated !== undefined && e.generated !== r.stats.generated) out.push(`generated: expected ${fmt(e.generated)}, got ${fmt(r.stats.generated)}`);

@@ -46,8 +46,10 @@ export function parseSize(text: string): number {
   return Math.floor(Number(m[1]) * scale);
 }
 
-function parseArgs(argv: string[]): Args {
+function parseArgs(argv: string[]): Args | 'done' {
   let failure: string | undefined;
+  // `--json -` means stdout; yargs would otherwise read the lone dash as a positional.
+  argv = argv.map((a, i) => (a === '-' && argv[i - 1] === '--json' ? '--json=-' : a)).filter((a, i, all) => !(a === '--json' && all[i + 1] === '--json=-'));
   const parsed = yargs(argv)
     .scriptName('check')
     .usage('Usage: check <spec.ts> [options]\n       check --list <spec.ts>\n       check --suite <folder>')
@@ -61,7 +63,7 @@ function parseArgs(argv: string[]): Args {
     .option('continue', { type: 'boolean', default: false, describe: 'report every violated property, each with its shortest trace' })
     .option('full-trace', { type: 'boolean', default: false, describe: 'print whole states in traces, not only what changed' })
     .option('json', { type: 'string', describe: 'write the result as JSON (traces in ITF) to FILE, or - for stdout' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'print only the verdict, traces and statistics' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only the verdict, traces and statistics' })
     .option('list', { type: 'boolean', default: false, describe: 'list the spec\'s constants, configurations, actions and properties' })
     .option('workers', { type: 'number', describe: 'worker threads for big BFS levels (default: the number of cores)' })
     .option('memory', { type: 'string', describe: 'budget for the fingerprint table: 512M, 4G, ... (default: a quarter of RAM)' })
@@ -75,6 +77,7 @@ function parseArgs(argv: string[]): Args {
     .fail((msg, err) => { failure = msg || err?.message || 'bad arguments'; })
     .parseSync() as unknown as Record<string, unknown>;
   if (failure) throw new UsageError(`${failure}\nRun check --help for the options.`);
+  if (parsed.help || parsed.version) return 'done';
   const args: Args = {
     spec: parsed.spec as string | undefined,
     config: parsed.config as string | undefined,
@@ -186,7 +189,9 @@ async function runSuiteCommand(folder: string): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const parsedArgs = parseArgs(argv);
+  if (parsedArgs === 'done') return ExitCode.ok;
+  const args = parsedArgs;
   if (args.json === '-') say = (text) => process.stderr.write(`${text}\n`);
   if (args.suite) return runSuiteCommand(args.suite);
   const loaded = await loadSpec(args.spec!);

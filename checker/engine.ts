@@ -102,10 +102,16 @@ export class Engine {
     this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
     this.budget = opts.memoryBytes ?? defaultMemoryBytes();
     this.shared = this.workersWanted > 1;
-    let capacity = INITIAL_CAPACITY;
+    // An explicit --memory is allocated (and touched) up front, as TLC's -fpmem; by default the table starts
+    // small and doubles up to the default budget, so small specs do not pay for gigabytes they never use.
+    let capacity = opts.memoryBytes !== undefined ? Math.floor((this.budget - 64) / 12.25) : INITIAL_CAPACITY;
     while (tableBytes(capacity) > this.budget && capacity > 64) capacity >>= 1;
-    if (tableBytes(capacity) > this.budget) throw new MemoryBudgetError(`--memory ${this.budget} bytes is too small for even a tiny fingerprint table`);
-    this.table = SeenTable.create(capacity, this.shared);
+    if (capacity < 64) throw new MemoryBudgetError(`--memory ${this.budget} bytes is too small for even a tiny fingerprint table`);
+    try {
+      this.table = SeenTable.create(capacity, this.shared);
+    } catch (e) {
+      throw new MemoryBudgetError(`cannot allocate a fingerprint table of ${(tableBytes(capacity) / 2 ** 20).toFixed(0)} MiB (--memory): ${(e as Error).message}`);
+    }
     this.coord = new Int32Array(this.shared ? new SharedArrayBuffer(Coord.words * 4) : new ArrayBuffer(Coord.words * 4));
     this.local = new Expander(model, this.table, this.coord, this.shared);
   }
@@ -205,7 +211,13 @@ export class Engine {
         throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table holds ${old.size.toLocaleString('en-US')} states in ${(old.bytes / 2 ** 20).toFixed(0)} MiB and the budget (${(this.budget / 2 ** 20).toFixed(0)} MiB, --memory) does not allow it to grow`);
       }
     }
-    const { table, moved } = old.rehash(capacity, this.shared);
+    let rehashed: ReturnType<SeenTable['rehash']>;
+    try {
+      rehashed = old.rehash(capacity, this.shared);
+    } catch (e) {
+      throw new MemoryBudgetError(`cannot grow the fingerprint table to ${(tableBytes(capacity) / 2 ** 20).toFixed(0)} MiB: ${(e as Error).message}`);
+    }
+    const { table, moved } = rehashed;
     const fixed = this.model.codec.fixedWidth;
     for (const list of chunkLists) for (const c of list) remapChunk(c, fixed, moved);
     this.table = table;

@@ -14,7 +14,9 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
     config: r.config ?? null,
     constants: r.constants,
     properties: r.properties,
-    verdict: r.interrupted ? 'interrupted' : r.violations.length ? 'violated' : r.bounded ? 'bounded' : 'holds',
+    verdict: r.memoryExhausted ? 'out-of-memory' : r.interrupted ? 'interrupted' : r.violations.length ? 'violated' : r.bounded ? 'bounded' : 'holds',
+    complete: r.complete,
+    ...(r.memoryExhausted ? { error: r.memoryExhausted } : {}),
     exitCode: r.exitCode,
     stats: {
       generated: s.generated,
@@ -46,6 +48,8 @@ export function runToJson(specName: string, file: string, mode: 'single' | 'matr
     spec: { name: specName, file },
     mode,
     exitCode,
+    /** Peak resident set size of the whole process (all threads), as the OS reports it. */
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
     results: results.map(resultToJson),
   };
 }

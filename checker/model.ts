@@ -77,6 +77,10 @@ export function resolveConstants(spec: Spec, opts: ModelOptions): Record<string,
     }
     for (const [k, v] of Object.entries(cfg.constants ?? {})) {
       if (!(k in consts)) throw new SpecEvalError(`configuration ${opts.config} sets ${k}, which is not a constant of ${spec.name}`);
+      const allowed = declOf(spec.constants![k]).values;
+      if (allowed && !allowed.includes(v as ConstValue)) {
+        throw new SpecEvalError(`configuration ${opts.config} sets ${k} = ${JSON.stringify(v)}, not one of ${allowed.map((x) => JSON.stringify(x)).join(', ')}`);
+      }
       consts[k] = v as ConstValue;
     }
   }

@@ -32,11 +32,11 @@ export function rate(p: Progress): number {
   return p.seconds > 0 ? Math.round(p.distinct / p.seconds) : 0;
 }
 
-export function formatProgress(p: Progress, workers?: number): string {
-  const mib = (p.tableBytes / 2 ** 20).toFixed(0);
+export function formatProgress(p: Progress): string {
+  const mib = (b: number) => (b / 2 ** 20).toFixed(0);
   return `Progress(${p.depth}) at ${p.seconds.toFixed(1)} s: ${n(p.generated)} states generated, ${n(p.distinct)} distinct states found, ` +
-    `${n(p.queue)} states left on queue, ${n(rate(p))} distinct states/s, table ${mib} MiB ${(p.tableFill * 100).toFixed(0)}% full` +
-    (workers ? `, ${workers} worker${workers > 1 ? 's' : ''}` : '');
+    `${n(p.queue)} states left on queue, ${n(rate(p))} distinct states/s; fingerprint table ${mib(p.tableBytes)} of ${mib(p.budgetBytes)} MiB, ` +
+    `${(p.tableFill * 100).toFixed(0)}% full; ${p.workers} worker${p.workers > 1 ? 's' : ''}`;
 }
 
 export function describeViolation(v: FoundViolation): string {
@@ -62,14 +62,14 @@ export function formatTrace(trace: TraceStep[], fullTrace: boolean): string {
   return lines.join('\n');
 }
 
-export function formatStats(r: Pick<CheckResult, 'stats' | 'bounded' | 'interrupted'>): string {
+export function formatStats(r: Pick<CheckResult, 'stats' | 'bounded' | 'interrupted' | 'memoryExhausted'>): string {
   const s = r.stats;
   const lines = [
     `${n(s.generated)} states generated, ${n(s.distinct)} distinct states found, ${n(s.queue)} states left on queue.`,
     r.bounded
       ? `The search was bounded at depth ${s.depth} (--max-depth): states beyond it were not explored.`
-      : r.interrupted
-        ? `The search was interrupted at depth ${s.depth}.`
+      : r.interrupted || r.memoryExhausted
+        ? `The search was stopped at depth ${s.depth}.`
         : `The depth of the ${s.queue === 0 ? 'complete ' : ''}state graph search is ${s.depth}.`,
     `Finished in ${s.seconds.toFixed(2)} s (${n(rate(s))} distinct states/s).`,
     `Fingerprint collision probability: calculated (optimistic): ${collisionProbability(s.distinct, s.generated).toExponential(1)}`,
@@ -79,8 +79,9 @@ export function formatStats(r: Pick<CheckResult, 'stats' | 'bounded' | 'interrup
 
 export function formatResult(r: CheckResult, fullTrace: boolean): string {
   const out: string[] = [];
+  if (r.memoryExhausted) out.push(`Error: ${r.memoryExhausted}.\nThe search stopped there; the statistics so far follow. Give a larger --memory (or shrink the model).`);
   if (r.interrupted) out.push('Interrupted (SIGINT): the statistics so far.');
-  if (r.violations.length === 0 && !r.interrupted) {
+  if (r.violations.length === 0 && !r.interrupted && !r.memoryExhausted) {
     out.push(r.bounded ? 'No error has been found up to the depth bound.' : 'Model checking completed. No error has been found.');
   }
   for (const v of r.violations) {
@@ -110,7 +111,7 @@ export function matrixCell(r: CheckResult, property: string): string {
   if (!r.properties.some((p) => p.name === property)) return '-';
   const v = r.violations.find((x) => x.property === property);
   if (v) return `violated (${v.length - 1} steps)`;
-  if (r.bounded || r.interrupted) return `unknown (${n(r.stats.distinct)} states, incomplete)`;
+  if (!r.complete) return `unknown (search incomplete)`;
   return `holds (${n(r.stats.distinct)} states)`;
 }
 
