@@ -1,12 +1,13 @@
 /**
- * The worker threads of parallel searches, started through worker-threads-pool and kept between runs of the same
- * spec (a matrix or a test checks many configurations; each worker loads the spec once, ~0.4 s, and is then set
- * up afresh for every run). A crew whose run failed is terminated: its workers may still be mid-level.
+ * The worker threads of parallel searches, started through worker-threads-pool and kept between runs (a matrix, a
+ * suite or a test checks many configurations: starting a worker costs ~0.4 s, so each is started once, loads each
+ * spec once, and is set up afresh for every run). A crew whose run failed is terminated: its workers may still be
+ * mid-level.
  */
 import type { Worker } from 'node:worker_threads';
 import Pool from 'worker-threads-pool';
 import { ExitCode } from './exit-codes.ts';
-import type { FromWorker, WorkerInit } from './worker.ts';
+import type { FromWorker } from './worker.ts';
 
 export interface WorkerHandle {
   readonly worker: Worker;
@@ -35,8 +36,8 @@ function waitReady(h: WorkerHandle): Promise<void> {
   });
 }
 
-export async function acquireCrew(specFile: string, workers: number): Promise<Crew> {
-  const key = `${workers}\u0000${specFile}`;
+export async function acquireCrew(workers: number): Promise<Crew> {
+  const key = String(workers);
   const kept = idle.get(key);
   if (kept) {
     idle.delete(key);
@@ -45,10 +46,9 @@ export async function acquireCrew(specFile: string, workers: number): Promise<Cr
   }
   for (const [k, other] of idle) { idle.delete(k); await terminate(other); }
   const pool = new Pool({ max: workers });
-  const init: WorkerInit = { specFile };
   const entry = new URL('./worker-entry.mjs', import.meta.url).pathname;
   const started = await Promise.all(Array.from({ length: workers }, () => new Promise<Worker>((resolve, reject) => {
-    pool.acquire(entry, { workerData: init }, (err, w) => (err ? reject(err) : resolve(w)));
+    pool.acquire(entry, {}, (err, w) => (err ? reject(err) : resolve(w)));
   })));
   const handles = started.map((worker) => {
     const h: WorkerHandle = { worker, inbox: [] };

@@ -69,6 +69,8 @@ export interface EngineOptions {
   shouldStop?: () => boolean;
   /** Levels with fewer states are expanded in the main thread (default 4096; tests lower it to force workers). */
   parallelThreshold?: number;
+  /** Slots of the first table when no --memory is given (default 64 Ki; tests lower it to force growth). */
+  initialCapacity?: number;
 }
 
 /** Levels smaller than this are expanded in the main thread: starting workers would cost more than it saves. */
@@ -104,7 +106,7 @@ export class Engine {
     this.shared = this.workersWanted > 1;
     // An explicit --memory is allocated (and touched) up front, as TLC's -fpmem; by default the table starts
     // small and doubles up to the default budget, so small specs do not pay for gigabytes they never use.
-    let capacity = opts.memoryBytes !== undefined ? Math.floor((this.budget - 64) / 12.25) : INITIAL_CAPACITY;
+    let capacity = opts.memoryBytes !== undefined ? Math.floor((this.budget - 64) / 12.25) : opts.initialCapacity ?? INITIAL_CAPACITY;
     while (tableBytes(capacity) > this.budget && capacity > 64) capacity >>= 1;
     if (capacity < 64) throw new MemoryBudgetError(`--memory ${this.budget} bytes is too small for even a tiny fingerprint table`);
     try {
@@ -254,12 +256,13 @@ export class Engine {
   private async ensureWorkers(): Promise<void> {
     if (this.handles.length) return;
     if (!this.specFile) throw new SpecEvalError('internal: parallel search needs the spec file');
-    this.crew = await acquireCrew(this.specFile, this.workersWanted);
+    this.crew = await acquireCrew(this.workersWanted);
     this.handles = this.crew.handles;
     this.workersUsed = this.handles.length;
     for (const h of this.handles) {
       this.post(h, {
         type: 'setup',
+        specFile: this.specFile,
         modelOptions: {
           config: this.model.opts.config,
           constOverrides: this.model.opts.constOverrides,
@@ -301,7 +304,7 @@ export class Engine {
     Atomics.store(this.coord, Coord.pause, 0);
     Atomics.store(this.coord, Coord.generated, 0);
     const skip = this.skipList();
-    for (const h of this.handles) this.post(h, { type: 'level', depth: this.depth, skip, chunks });
+    for (const h of this.handles) this.post(h, { type: 'level', depth: this.depth, skip, chunks, table: this.table.buffers });
     const done = new Map<WorkerHandle, Extract<FromWorker, { type: 'done' }>>();
     const paused = new Map<WorkerHandle, Int32Array[]>();
     let waiting = [...this.handles];

@@ -165,7 +165,9 @@ export class Expander {
     if (inModel) {
       const r = table.insert(m.fp.high, m.fp.low, parent, this.markHalf);
       if (r >= 0) slot = r;
-      else if (r === -0x80000000) throw new MemoryBudgetError('the fingerprint table is full');
+      else if (r === -0x80000000) {
+        throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table (${table.capacity.toLocaleString('en-US')} slots) filled up while states were being expanded (it grows only between states)`);
+      }
       else if (parent >= 0 && table.isMarked(-1 - r, this.markHalf)) table.offerParent(-1 - r, parent);
     }
     const length = step ? this.depth + 1 : 1;

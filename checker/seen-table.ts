@@ -46,7 +46,10 @@ export class SeenTable {
   private readonly markWords: number;
   /** The coordinator grows the table once this many slots are used. */
   readonly growAt: number;
-  /** Past this, inserts are refused: a run that gets here stops cleanly (the budget could not grow the table). */
+  /**
+   * Past this, inserts are refused (the probe loop needs an empty slot to end). Growth happens between states, so
+   * the quarter of the table above `growAt` is the room for the successors of the states being expanded.
+   */
   private readonly hardLimit: number;
 
   constructor(readonly buffers: TableBuffers) {
@@ -57,7 +60,7 @@ export class SeenTable {
     this.ctrl = new Int32Array(buffers.ctrl);
     this.markWords = Math.ceil(this.capacity / 32);
     this.growAt = Math.floor(this.capacity * 0.75);
-    this.hardLimit = Math.floor(this.capacity * 0.95);
+    this.hardLimit = this.capacity - 2;
   }
 
   static create(capacity: number, shared: boolean): SeenTable {

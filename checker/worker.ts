@@ -5,19 +5,16 @@
  * asked. Messages: coordinator -> worker `level`, `resume`, `retable`; worker -> coordinator `ready`, `paused`,
  * `done`, `error`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { CheckerError } from './errors.ts';
 import { Coord, Expander } from './expander.ts';
-import { loadSpec } from './load.ts';
+import { loadSpec, type LoadedSpec } from './load.ts';
 import { Model, type ModelOptions } from './model.ts';
 import { SeenTable, type TableBuffers } from './seen-table.ts';
 
-export interface WorkerInit {
-  specFile: string;
-}
-
-/** One run's setup: the configuration, and the shared table and coordination words. */
+/** One run's setup: the spec and its configuration, and the shared table and coordination words. */
 export interface WorkerSetup {
+  specFile: string;
   modelOptions: ModelOptions;
   table: TableBuffers;
   coord: SharedArrayBuffer;
@@ -25,7 +22,7 @@ export interface WorkerSetup {
 
 export type ToWorker =
   | ({ type: 'setup' } & WorkerSetup)
-  | { type: 'level'; depth: number; skip: string[]; chunks: Int32Array[] }
+  | { type: 'level'; depth: number; skip: string[]; chunks: Int32Array[]; table: TableBuffers }
   | { type: 'resume'; table: TableBuffers }
   | { type: 'retable'; table: TableBuffers };
 
@@ -37,7 +34,6 @@ export type FromWorker =
 
 export async function runWorker(): Promise<void> {
   const port = parentPort!;
-  const init = workerData as WorkerInit;
   const inbox: ToWorker[] = [];
   let wake: (() => void) | undefined;
   port.on('message', (m: ToWorker) => { inbox.push(m); wake?.(); });
@@ -48,13 +44,16 @@ export async function runWorker(): Promise<void> {
   };
   const send = (m: FromWorker) => port.postMessage(m);
   try {
-    const loaded = await loadSpec(init.specFile);
+    // Specs loaded so far: a worker serves runs of several specs (a test file, a suite) and loads each once.
+    const specs = new Map<string, LoadedSpec>();
     let coord: Int32Array<ArrayBufferLike> = new Int32Array(0);
     let expander: Expander | undefined;
     send({ type: 'ready' });
     for (;;) {
       const msg = await next();
       if (msg.type === 'setup') {
+        let loaded = specs.get(msg.specFile);
+        if (!loaded) { loaded = await loadSpec(msg.specFile); specs.set(msg.specFile, loaded); }
         const model = new Model(loaded.spec, { ...msg.modelOptions, specFile: loaded.file });
         coord = new Int32Array(msg.coord);
         expander = new Expander(model, new SeenTable(msg.table), coord, true);
@@ -63,6 +62,8 @@ export async function runWorker(): Promise<void> {
       }
       if (!expander) throw new Error('worker: a level before setup');
       if (msg.type === 'retable' || msg.type === 'resume') { expander.table = new SeenTable(msg.table); continue; }
+      // The table may have grown while the main thread expanded small levels: always take the current one.
+      expander.table = new SeenTable(msg.table);
       expander.beginLevel(msg.depth, msg.skip);
       let index = -1;
       let pos = 0;

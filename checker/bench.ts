@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: the speed and memory benchmark. Runs each benchmark spec through the real CLI (one process
+ * each, so peak RSS is that run's own), then the peer checkers (SPIN, Rumur) on the same filter-lock model with
+ * ../shared/bench/peers/run-peers.sh in the same run, and prints one table with the ratios the issues set as
+ * goals. Only ratios from one run mean anything on a shared machine. Never a test: nothing here asserts.
+ *
+ *   npm run bench                 everything (filter N=6 with 1 and 2 workers, the mmu_notifier specs, peers)
+ *   npm run bench -- --quick      filter N=5 only, no peers (a smoke run)
+ *   npm run bench -- --no-peers   skip run-peers.sh
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const peers = !quick && !process.argv.includes('--no-peers');
+
+interface Case { name: string; args: string[]; workers: number }
+
+const N = quick ? 5 : 6;
+const cases: Case[] = [
+  { name: `filter N=${N}`, args: ['specs/filter.ts', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 1 },
+  { name: `filter N=${N}`, args: ['specs/filter.ts', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 2 },
+];
+if (!quick) {
+  const mmu = [
+    ['specs/try_to_unmap.ts', '--config', 'V3.swap-out', '--const', 'racers=3', '--const', 'devices=3', '--const', 'addresses=2'],
+    ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
+    ['specs/clear_refs.ts', '--config', 'ats', '--const', 'cpus=3', '--const', 'devices=3'],
+  ];
+  for (const args of mmu) for (const workers of [1, 2]) cases.push({ name: `${args[0]!.replace('specs/', '')} ${args.slice(1).filter((a) => !a.startsWith('--')).join(' ')}`, args: [...args, '--continue'], workers });
+}
+
+interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number }
+
+function runCase(c: Case, dir: string): Row {
+  const out = join(dir, 'result.json');
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ['bin/check.mjs', ...c.args, '--workers', String(c.workers), '--quiet', '--json', out], { cwd: root, encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  if (!existsSync(out)) throw new Error(`${c.name}: no result (exit ${r.status})\n${r.stderr}`);
+  const json = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(out);
+  const stats = json.results[0].stats;
+  return {
+    name: c.name, workers: c.workers, distinct: stats.distinct, generated: stats.generated, seconds: stats.seconds, wall,
+    rssMiB: json.peakRssBytes / 2 ** 20, rate: stats.distinct / stats.seconds,
+  };
+}
+
+interface Peer { peer: string; states: number; wall: number; rssMiB: number; rate: number }
+
+function runPeers(): Peer[] {
+  const script = resolve(root, '../shared/bench/peers/run-peers.sh');
+  if (!existsSync(script)) { console.log(`(peers skipped: ${script} not found)`); return []; }
+  const r = spawnSync('bash', [script, String(N)], { encoding: 'utf8' });
+  if (r.status !== 0) { console.log(`(peers failed: ${r.stderr.trim()})`); return []; }
+  return r.stdout.trim().split('\n').filter((l) => l.startsWith('peer=')).map((line) => {
+    const f = Object.fromEntries(line.split(' ').map((kv) => kv.split('=') as [string, string]));
+    return { peer: f.peer!, states: Number(f.states), wall: Number(f.wall_s), rssMiB: Number(f.rss_mib), rate: Number(f.states_per_s) };
+  });
+}
+
+const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const dir = mkdtempSync(join(tmpdir(), 'tlats-bench-'));
+console.log(`tlats benchmark, ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), ${fmt(totalmem() / 2 ** 30)} GiB`);
+const rows: Row[] = [];
+for (const c of cases) {
+  const row = runCase(c, dir);
+  rows.push(row);
+  console.log(`tlats ${row.name} workers=${row.workers}: ${fmt(row.distinct)} distinct, ${fmt(row.generated)} generated, ${fmt(row.seconds, 2)} s search (${fmt(row.wall, 2)} s wall), ${fmt(row.rate)} distinct/s, peak RSS ${fmt(row.rssMiB)} MiB (${fmt((row.rssMiB * 2 ** 20) / row.distinct, 1)} B/state)`);
+}
+rmSync(dir, { recursive: true, force: true });
+const peerRows = peers ? runPeers() : [];
+for (const p of peerRows) console.log(`peer ${p.peer} n=${N}: ${fmt(p.states)} states, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} states/s, peak RSS ${fmt(p.rssMiB)} MiB (${fmt((p.rssMiB * 2 ** 20) / p.states, 1)} B/state)`);
+
+const one = rows.find((r) => r.name.startsWith('filter') && r.workers === 1)!;
+const two = rows.find((r) => r.name.startsWith('filter') && r.workers === 2)!;
+const wallRate = (r: Row) => r.distinct / r.wall;
+console.log('\nRatios (filter lock; tlats rates by search time, and by whole-process wall time in brackets):');
+console.log(`  2 workers / 1 worker: ${fmt(two.rate / one.rate, 2)}x  [${fmt(wallRate(two) / wallRate(one), 2)}x]`);
+for (const p of peerRows) {
+  console.log(`  tlats 2 workers / ${p.peer}: ${fmt(two.rate / p.rate, 2)}x  [${fmt(wallRate(two) / p.rate, 2)}x];  tlats 1 worker / ${p.peer}: ${fmt(one.rate / p.rate, 2)}x  [${fmt(wallRate(one) / p.rate, 2)}x]`);
+}
+console.log(`  peak RSS per distinct state: 1 worker ${fmt((one.rssMiB * 2 ** 20) / one.distinct, 1)} B, 2 workers ${fmt((two.rssMiB * 2 ** 20) / two.distinct, 1)} B`);
