@@ -1,6 +1,6 @@
 /**
  * clear_refs_write() soft-dirty clearing (echo 4 > /proc/PID/clear_refs) against CPU threads and ATS/PASID devices
- * writing one page: can a write escape soft-dirty tracking? Analysis: docs/mmu_notifier-kvm-clear_refs.md.
+ * writing one page: can a write escape soft-dirty tracking? Analysis: docs/mmu_notifier.md.
  *
  * One present anonymous pte that always maps the same page (clear_refs never changes the page, only its bits):
  * `writable` and `softDirty` (x86 _PAGE_RW and _PAGE_SOFT_DIRTY). Soft-dirty is a software bit: hardware (the CPU
@@ -91,7 +91,7 @@ const WRITES = new Set(['cpu_write', 'cpu_write_fault', 'device_write', 'device_
 const noAtc = (s: State) => s.atc.map(() => false);
 const set = <T>(a: readonly T[], i: number, v: T): T[] => { const o = a.slice(); o[i] = v; return o; };
 
-const src = (anchor: string) => `docs/mmu_notifier-kvm-clear_refs.md#${anchor}`;
+const src = (anchor: string) => `docs/mmu_notifier.md#${anchor}`;
 const A = 'noUntrackedWriteAfterReturn';
 const S = 'noUntrackedWriteAfterWriteProtect';
 

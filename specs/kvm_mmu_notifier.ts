@@ -8,7 +8,7 @@
  *
  * One host virtual address (the hva behind one guest frame: the APIC-access page's private memslot, so that the
  * EPT fault path and the APIC reload look at the same host pte). Pages P1 (mapped at the start) and P2 (what a
- * swap-in allocates once P1 has been freed). Analysis: docs/mmu_notifier-kvm-clear_refs.md.
+ * swap-in allocates once P1 has been freed). Analysis: docs/mmu_notifier.md.
  *
  * Actions -> kernel code they stand for
  *   kvm_invalidate_range_start   mmu_notifier_invalidate_range_start() from try_to_unmap_one() (mm/rmap.c, 4.15+)
@@ -174,131 +174,131 @@ const configs = {
   retryFull: {
     doc: 'mmu_notifier_retry as in the kernel: count != 0 or seq changed',
     constants: { retry: 'full', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryfull' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retryfull' },
   },
   retryNone: {
     doc: 'no retry check at all: the spte is installed from whatever gup returned',
     constants: { retry: 'none', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrynone', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retrynone', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
   },
   retrySeqOnly: {
     doc: 'only mmu_notifier_seq compared: blind between range_start and range_end',
     constants: { retry: 'seqOnly', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryseqonly', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retryseqonly', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
   },
   retryCountOnly: {
     doc: 'only mmu_notifier_count tested: blind to an invalidation that ended between the snapshot and the check',
     constants: { retry: 'countOnly', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrycountonly', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retrycountonly', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
   },
   retryFull2: {
     doc: 'retryFull with two vCPUs faulting concurrently',
     constants: { retry: 'full', apic: 'off', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryfull' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retryfull' },
   },
   retryNone2: {
     constants: { retry: 'none', apic: 'off', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrynone', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retrynone', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
   },
   retrySeqOnly2: {
     constants: { retry: 'seqOnly', apic: 'off', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retryseqonly', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retryseqonly', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8 } },
   },
   retryCountOnly2: {
     constants: { retry: 'countOnly', apic: 'off', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-retrycountonly', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-retrycountonly', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
   },
   // --- the APIC-access page, full retry check on the fault path ---
   apicRangeStartRequest: {
     doc: 'b1394e745b94 (4.15-5.7): reload requested from range_start',
     constants: { retry: 'full', apic: 'rangeStartRequest', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 7, apicVmcsAgreesWithSpte: 11 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 7, apicVmcsAgreesWithSpte: 11 } },
   },
   apicInvalidateRange: {
     doc: 'e649b3f0188f (5.8-6.4): reload requested from ->invalidate_range',
     constants: { retry: 'full', apic: 'invalidateRange', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicinvalidaterange' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-apicinvalidaterange' },
   },
   apicStartEndRetry: {
     doc: '878940b33d76 + 0a8a5f2c8c26 (6.5+): requested from range_start, reload retried like a fault',
     constants: { retry: 'full', apic: 'startEndRetry', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-apicstartendretry' },
   },
   apicRangeStartRequest2: {
     constants: { retry: 'full', apic: 'rangeStartRequest', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 7, apicVmcsAgreesWithSpte: 11 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 7, apicVmcsAgreesWithSpte: 11 } },
   },
   apicInvalidateRange2: {
     constants: { retry: 'full', apic: 'invalidateRange', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicinvalidaterange' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-apicinvalidaterange' },
   },
   apicStartEndRetry2: {
     constants: { retry: 'full', apic: 'startEndRetry', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-apicstartendretry' },
   },
   // --- the 2023 design needs the whole retry check, for the VMCS as for the spte ---
   apicStartEndRetryNone: {
     constants: { retry: 'none', apic: 'startEndRetry', vcpus: 1 },
     expect: {
-      source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry-weakened',
+      source: 'docs/mmu_notifier.md#kvm-apicstartendretry-weakened',
       violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8, apicVmcsAgreesWithPte: 9, apicVmcsAgreesWithSpte: 12 },
     },
   },
   apicStartEndRetrySeqOnly: {
     constants: { retry: 'seqOnly', apic: 'startEndRetry', vcpus: 1 },
     expect: {
-      source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry-weakened',
+      source: 'docs/mmu_notifier.md#kvm-apicstartendretry-weakened',
       violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 8, apicVmcsAgreesWithPte: 9, apicVmcsAgreesWithSpte: 12 },
     },
   },
   apicStartEndRetryCountOnly: {
     constants: { retry: 'countOnly', apic: 'startEndRetry', vcpus: 1 },
     expect: {
-      source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-apicstartendretry-weakened',
+      source: 'docs/mmu_notifier.md#kvm-apicstartendretry-weakened',
       violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8, apicVmcsAgreesWithPte: 9, apicVmcsAgreesWithSpte: 12 },
     },
   },
   // --- the zap unmapper (MADV_DONTNEED): the page may be freed before range_end, a new one faulted in at once ---
   zapRetryFull: {
     constants: { unmapper: 'zap', retry: 'full', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retryfull' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-retryfull' },
   },
   zapRetryNone: {
     constants: { unmapper: 'zap', retry: 'none', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retry', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 7 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-retry', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 7 } },
   },
   zapRetrySeqOnly: {
     constants: { unmapper: 'zap', retry: 'seqOnly', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retry', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 7 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-retry', violated: { spteAgreesWithPte: 6, noSpteMapsFreedPage: 7 } },
   },
   zapRetryCountOnly: {
     constants: { unmapper: 'zap', retry: 'countOnly', apic: 'off', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-retry', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-retry', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
   },
   zapApicRangeStartRequest: {
     constants: { unmapper: 'zap', retry: 'full', apic: 'rangeStartRequest', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 6, apicVmcsAgreesWithSpte: 10 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 6, apicVmcsAgreesWithSpte: 10 } },
   },
   zapApicRangeStartRequest2: {
     constants: { unmapper: 'zap', retry: 'full', apic: 'rangeStartRequest', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 6, apicVmcsAgreesWithSpte: 10 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-apicrangestartrequest', violated: { apicVmcsAgreesWithPte: 6, apicVmcsAgreesWithSpte: 10 } },
   },
   zapApicInvalidateRange: {
     doc: 'the request comes from tlb_flush_mmu, after the PTL is released: VMCS != pte while the EPT is empty',
     constants: { unmapper: 'zap', retry: 'full', apic: 'invalidateRange', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicinvalidaterange', violated: { apicVmcsAgreesWithPte: 7 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-apicinvalidaterange', violated: { apicVmcsAgreesWithPte: 7 } },
   },
   zapApicInvalidateRange2: {
     constants: { unmapper: 'zap', retry: 'full', apic: 'invalidateRange', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicinvalidaterange', violated: { apicVmcsAgreesWithPte: 5 } },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-apicinvalidaterange', violated: { apicVmcsAgreesWithPte: 5 } },
   },
   zapApicStartEndRetry: {
     constants: { unmapper: 'zap', retry: 'full', apic: 'startEndRetry', vcpus: 1 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicstartendretry' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-apicstartendretry' },
   },
   zapApicStartEndRetry2: {
     constants: { unmapper: 'zap', retry: 'full', apic: 'startEndRetry', vcpus: 2 },
-    expect: { source: 'docs/mmu_notifier-kvm-clear_refs.md#kvm-zap-apicstartendretry' },
+    expect: { source: 'docs/mmu_notifier.md#kvm-zap-apicstartendretry' },
   },
 } as const;
 
