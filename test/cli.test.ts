@@ -1,0 +1,200 @@
+/**
+ * The command line's verdicts and outputs: the real CLI (`node bin/check.mjs`) as a subprocess
+ * (test/cli-helpers.ts) on the fixture specs in test/fixtures/: exit codes 0/11/12/13, traces, --continue,
+ * --json (ITF traces), --list, --help/--version, a spec file outside this package, and SIGINT (exit 130 with the
+ * statistics so far).
+ *
+ * Expected figures come from the hand analyses written at the top of each fixture (test/fixtures/verdicts.ts),
+ * not from the tool's output.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { expectNoRawStack, fx, root, runCli } from './cli-helpers.ts';
+
+let tmp: string;
+beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'tlats-cli-')); });
+afterAll(() => { rmSync(tmp, { recursive: true, force: true }); });
+
+describe.concurrent('--help, --version, a spec outside the package', () => {
+  // --help and --version are requests, not errors: they print what was asked and exit 0, with nothing on stderr.
+  it('--help prints the usage and exits 0', async ({ expect }) => {
+    const r = await runCli(['--help']);
+    expect(r.stdout).toContain('Usage: check');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('--version prints the version and exits 0', async ({ expect }) => {
+    const r = await runCli(['--version']);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(r.stdout.trim()).toBe(pkg.version);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  // A spec is an ordinary .ts file; one written outside this package (no package.json with "type": "module"
+  // above it) must load as well. It imports nothing, so nothing but the loader is involved.
+  it('a valid spec outside the package (in the temp directory) loads and holds', async ({ expect }) => {
+    const file = join(tmp, 'outside.ts');
+    writeFileSync(file, [
+      '// x counts 0..2 and stops: 3 states, 1 + 2 generated, depth 3; deadlock checking is off.',
+      "export default { name: 'Outside', init: () => ({ x: 0 }),",
+      '  actions: { inc: (s: { x: number }) => (s.x < 2 ? { x: s.x + 1 } : null) }, deadlock: false };',
+      '',
+    ].join('\n'));
+    const r = await runCli([file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('3 states generated, 3 distinct states found');
+  });
+});
+
+describe.concurrent('verdicts', () => {
+  const verdicts = (mode: string, ...more: string[]) => runCli([fx('verdicts.ts'), '--const', `MODE=${mode}`, ...more]);
+
+  it('a holding spec exits 0 with the hand-computed statistics', async ({ expect }) => {
+    const r = await verdicts('holds');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/No error has been found/);
+    expect(r.stdout).toContain('5 states generated, 4 distinct states found');
+    expect(r.stdout).toMatch(/depth of the complete state graph search is 4/);
+    expectNoRawStack(expect, r);
+  });
+
+  it('an invariant violation exits 12 with the 3-state trace', async ({ expect }) => {
+    const r = await verdicts('invariant');
+    expect(r.code).toBe(12);
+    expect(r.stdout).toMatch(/Invariant Small is violated/);
+    expect(r.stdout).toMatch(/has 3 states/);
+    expect(r.stdout).toMatch(/State 3: inc\n\s+x = 2/);
+    expectNoRawStack(expect, r);
+  });
+
+  it('a deadlock exits 11 with the 4-state trace', async ({ expect }) => {
+    const r = await verdicts('deadlock');
+    expect(r.code).toBe(11);
+    expect(r.stdout).toMatch(/Deadlock reached/);
+    expect(r.stdout).toMatch(/has 4 states/);
+    expect(r.stdout).toMatch(/State 4: inc\n\s+x = 3/);
+    expectNoRawStack(expect, r);
+  });
+
+  it('an action property violation exits 13 with the 5-state trace (and --json FILE writes it in ITF)', async ({ expect }) => {
+    const out = join(tmp, 'property.json');
+    const r = await verdicts('property', '--json', out);
+    expect(r.code).toBe(13);
+    expect(r.stdout).toMatch(/Action property Monotone is violated/);
+    expect(r.stdout).toMatch(/has 5 states/);
+    expect(r.stdout).toMatch(/State 5: reset\n\s+x = 0/);
+    expectNoRawStack(expect, r);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as any;
+    expect(json.exitCode).toBe(13);
+    const states = json.results[0].violations[0].trace.states as any[];
+    expect(states.map((s) => s.x['#bigint'])).toEqual(['0', '1', '2', '3', '0']);
+    expect(states.map((s) => s['#meta'].action)).toEqual(['init', 'inc', 'inc', 'inc', 'reset']);
+  });
+
+  it('--continue reports both violations of MODE=both; the exit code is the first one\'s', async ({ expect }) => {
+    const r = await verdicts('both', '--continue');
+    expect(r.code).toBe(12);
+    expect(r.stdout).toMatch(/Invariant Small is violated\.\nThe shortest behavior that violates it has 3 states/);
+    expect(r.stdout).toMatch(/Deadlock reached\.\nThe shortest behavior that violates it has 4 states/);
+  });
+
+  it('--json=- writes valid JSON with the ITF trace on stdout (human text on stderr)', async ({ expect }) => {
+    const r = await verdicts('invariant', '--json=-');
+    expect(r.code).toBe(12);
+    const json = JSON.parse(r.stdout) as any;
+    expect(json.exitCode).toBe(12);
+    expect(json.results).toHaveLength(1);
+    const v = json.results[0].violations;
+    expect(v).toHaveLength(1);
+    expect(v[0].property).toBe('Small');
+    expect(v[0].traceLength).toBe(3);
+    const itf = v[0].trace;
+    expect(itf['#meta']).toBeTypeOf('object');
+    expect(itf.vars).toEqual(['x']);
+    expect(itf.states).toHaveLength(3);
+    itf.states.forEach((s: any, i: number) => {
+      expect(s['#meta'].index).toBe(i);
+      expect(s.x).toEqual({ '#bigint': String(i) });
+    });
+    expect(r.stderr).toMatch(/Invariant Small is violated/);
+  });
+
+  it('--json - (the spelling --help documents: FILE, or - for stdout) is accepted', async ({ expect }) => {
+    const r = await verdicts('invariant', '--json', '-');
+    expect(r.stderr).not.toMatch(/Unknown argument/);
+    expect(r.code).toBe(12);
+    const json = JSON.parse(r.stdout) as any;
+    expect(json.results[0].violations[0].trace.states).toHaveLength(3);
+  });
+
+  // A run that stops at its first violation explored only part of the graph: it cannot say that another property
+  // holds. MODE=both deadlocks at x = 3, which the stopped run never expanded; the JSON must not call it "holds".
+  it('--json after stopping at the first violation does not claim the unexplored properties hold', async ({ expect }) => {
+    const r = await verdicts('both', '--json=-');
+    expect(r.code).toBe(12);
+    const json = JSON.parse(r.stdout) as any;
+    const result = json.results[0];
+    expect(result.violations.map((v: any) => v.property)).toEqual(['Small']);
+    expect(result.cells.deadlock).not.toMatch(/^holds/);
+  });
+
+  it('--list lists constants, configurations, actions and properties', async ({ expect }) => {
+    const r = await runCli(['--list', fx('basic.ts')]);
+    expect(r.code).toBe(0);
+    const o = r.stdout;
+    expect(o).toContain('Basic');
+    expect(o).toMatch(/N = 3/);
+    expect(o).toMatch(/version = "V0".*"V0", "V1"/);
+    expect(o).toMatch(/verbose = false/);
+    expect(o).toMatch(/label = "hello"/);
+    expect(o).toMatch(/small: .*N = 2/);
+    expect(o).toMatch(/big: .*N = 5/);
+    expect(o).toMatch(/^\s+tick\s*$/m);
+    expect(o).toMatch(/^\s+pick\b.*2 instances/m);
+    expect(o).toMatch(/^\s+XInRange$/m);
+    expect(o).toMatch(/^\s+CpuKnown$/m);
+    expect(o).toMatch(/^\s+CpuStable$/m);
+    expectNoRawStack(expect, r);
+  });
+});
+
+describe.concurrent('SIGINT (exit 130, statistics so far)', () => {
+  /**
+   * Starts the CLI, waits until it has printed its header (which it does after installing its SIGINT handler)
+   * plus half a second, sends SIGINT, and kills it if it has not exited `limitMs` after starting.
+   */
+  const interrupt = (file: string, limitMs: number) => runCli([file], {
+    timeoutMs: limitMs,
+    started: (child, output) => {
+      const poll = setInterval(() => {
+        if (!output().includes('Checking')) return;
+        clearInterval(poll);
+        setTimeout(() => child.kill('SIGINT'), 500);
+      }, 50);
+      child.on('close', () => clearInterval(poll));
+    },
+  });
+
+  it('a spec with wide BFS levels (64 million states)', async ({ expect }) => {
+    const r = await interrupt(fx('wide.ts'), 20_000);
+    expect(r.timedOut, 'the CLI did not stop after SIGINT').toBe(false);
+    expect(r.signal).toBe(null);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/Interrupted/);
+    expect(r.stdout).toMatch(/[\d,]+ states generated, [\d,]+ distinct states found/);
+    expectNoRawStack(expect, r);
+  });
+
+  // Every level of this spec holds one state: the engine must notice the interrupt even when no level is large.
+  it('a spec whose BFS levels hold one state each (a counter to 10^8)', async ({ expect }) => {
+    const r = await interrupt(fx('counter.ts'), 20_000);
+    expect(r.timedOut, 'the CLI did not stop after SIGINT (killed 20 s after its start)').toBe(false);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/[\d,]+ states generated, [\d,]+ distinct states found/);
+  });
+});
