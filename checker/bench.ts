@@ -7,6 +7,7 @@
  *   npm run bench                 everything (filter N=6 with 1 and 2 workers, the mmu_notifier specs, peers)
  *   npm run bench -- --quick      filter N=5 only, no peers (a smoke run)
  *   npm run bench -- --no-peers   skip run-peers.sh
+ *   npm run bench -- --filter-only   only the filter lock (and the peers)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,12 +23,12 @@ interface Case { name: string; args: string[]; workers: number }
 
 const N = quick ? 5 : 6;
 const cases: Case[] = [
-  { name: `filter N=${N}`, args: ['specs/filter.ts', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 1 },
-  { name: `filter N=${N}`, args: ['specs/filter.ts', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 2 },
+  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 1 },
+  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 2 },
 ];
-if (!quick) {
+if (!quick && !process.argv.includes('--filter-only')) {
   const mmu = [
-    ['specs/try_to_unmap.ts', '--config', 'V3.swap-out', '--const', 'racers=3', '--const', 'devices=3', '--const', 'addresses=2'],
+    ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
     ['specs/clear_refs.ts', '--config', 'ats', '--const', 'cpus=3', '--const', 'devices=3'],
   ];

@@ -56,9 +56,11 @@ export class Expander {
   depth = 0;
   markHalf = 0;
   private readonly ranks = new Map<string, number>();
+  private readonly hasView: boolean;
 
   constructor(private readonly model: Model, public table: SeenTable, private readonly coord: Int32Array, shared: boolean) {
     this.out = new ChunkWriter(model.codec.fixedWidth, shared);
+    this.hasView = model.spec.view !== undefined;
     let r = 0;
     for (const [name] of model.invariants) this.ranks.set(name, r++);
     for (const [name] of model.actionProperties) this.ranks.set(name, r++);
@@ -168,7 +170,9 @@ export class Expander {
       else if (r === -0x80000000) {
         throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table (${table.capacity.toLocaleString('en-US')} slots) filled up while states were being expanded (it grows only between states)`);
       }
-      else if (parent >= 0 && table.isMarked(-1 - r, this.markHalf)) table.offerParent(-1 - r, parent);
+      // Lower the parent to the smallest-fingerprint one (determinism). Not under a VIEW: there the state kept is
+      // whichever full state was stored first, and its parent must stay the one that produced it.
+      else if (parent >= 0 && !this.hasView && table.isMarked(-1 - r, this.markHalf)) table.offerParent(-1 - r, parent);
     }
     const length = step ? this.depth + 1 : 1;
     const lastHigh = parent >= 0 ? table.keys[2 * parent]! : 0;

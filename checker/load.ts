@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import type { Spec } from '../src/spec.ts';
 import { SpecLoadError } from './errors.ts';
 
@@ -38,11 +39,23 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   const file = resolve(path);
   if (!existsSync(file)) throw new SpecLoadError(`spec file not found: ${path}`);
   if (!statSync(file).isFile()) throw new SpecLoadError(`not a file: ${path} (give the spec's .ts file)`);
+  const url = pathToFileURL(file).href;
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
-    throw new SpecLoadError(`could not load ${path}:\n${firstUsefulLine(e)}`);
+    // A .ts file outside any "type": "module" package is taken for CommonJS by the global hook, which cannot
+    // require an ES module; tsx's scoped loader imports it as ESM whatever its package says.
+    try {
+      mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    } catch {
+      throw new SpecLoadError(`could not load ${path}:\n${firstUsefulLine(e)}`);
+    }
   }
-  return { spec: asSpec(mod.default ?? mod.spec, path), file };
+  let exported = mod.default ?? mod.spec;
+  // CommonJS interop can wrap the module once more: { default: { default: spec } }.
+  if (exported && typeof exported === 'object' && !('init' in exported) && 'default' in exported) {
+    exported = (exported as { default: unknown }).default;
+  }
+  return { spec: asSpec(exported, path), file };
 }

@@ -25,7 +25,8 @@ const f64words = new Int32Array(f64.buffer);
 /** Thrown inside the recursion; each level adds its path segment on the way out. */
 class PathProblem extends Error {
   segments: string[] = [];
-  constructor(readonly problem: string) { super(problem); }
+  /** For a cycle: how many path segments lead to the object that contains itself (the rest repeat the loop). */
+  constructor(readonly problem: string, readonly keep?: number) { super(problem); }
 }
 
 function segmentFor(key: unknown): string {
@@ -62,7 +63,10 @@ export class GenericCodec implements Codec {
     try {
       this.value(state);
     } catch (e) {
-      if (e instanceof PathProblem) throw new EncodeError(`state${e.segments.join('')}`, e.problem);
+      if (e instanceof PathProblem) {
+        const segments = e.keep === undefined ? e.segments : e.segments.slice(0, e.keep);
+        throw new EncodeError(`state${segments.join('')}`, e.problem);
+      }
       throw e;
     }
     return this.len;
@@ -118,7 +122,9 @@ export class GenericCodec implements Codec {
     }
     const obj = v as object;
     if (++this.depth > 64) {
-      if (this.stack.includes(obj)) throw new PathProblem('a cycle: this object contains itself');
+      // Deep enough to suspect a cycle; cut the path at the first time the object was entered.
+      const first = this.stack.indexOf(obj);
+      if (first >= 0) throw new PathProblem('a cycle: this object contains itself', first);
     }
     this.stack.push(obj);
     if (Array.isArray(obj)) {

@@ -11,7 +11,7 @@
  * against the schema (type, range, exact key set); when it refuses a state, `explain` walks the schema slowly to
  * say where and why.
  */
-import { List, Map as IMap, OrderedMap, Set as ISet } from 'immutable';
+import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
 import type { EnumValue, Schema } from '../../src/schema.ts';
 import { EncodeError } from '../errors.ts';
 import type { Codec } from './codec.ts';
@@ -155,7 +155,7 @@ const runtime = {
   },
   isList: (v: unknown) => List.isList(v),
   isPlainMap: (v: unknown) => IMap.isMap(v) && !OrderedMap.isOrderedMap(v),
-  isPlainSet: (v: unknown) => ISet.isSet(v),
+  isPlainSet: (v: unknown) => ISet.isSet(v) && !OrderedSet.isOrderedSet(v),
   mkList: (size: number, items: unknown[]) => List(items.slice(0, size)),
   mkMap: (keys: EnumValue[], present: number[], values: unknown[]) => IMap<EnumValue, unknown>().withMutations((m) => {
     for (let i = 0; i < keys.length; i++) if (present[i]) m.set(keys[i]!, values[i]);
