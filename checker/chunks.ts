@@ -19,6 +19,12 @@ export function chunkStates(chunk: Int32Array): number { return chunk[1]!; }
 /** Appends states to a growing list of chunks. */
 export class ChunkWriter {
   chunks: Int32Array[] = [];
+  /**
+   * Chunks of levels already expanded, to be written again: without reuse, every level's chunks would stay
+   * allocated until a garbage collection in every thread that saw them, and a thread that is mostly idle (the
+   * coordinator) rarely collects.
+   */
+  readonly spares: Int32Array[] = [];
   private cur: Int32Array | undefined;
   states = 0;
 
@@ -28,7 +34,14 @@ export class ChunkWriter {
     const need = n + (this.fixedWidth < 0 ? 2 : 1);
     let c = this.cur;
     if (c === undefined || c[0]! + need > c.length) {
-      c = newChunk(this.shared, need);
+      const spare = this.spares.pop();
+      if (spare !== undefined && spare.length >= need + HEADER) {
+        spare[0] = HEADER;
+        spare[1] = 0;
+        c = spare;
+      } else {
+        c = newChunk(this.shared, need);
+      }
       this.chunks.push(c);
       this.cur = c;
     }

@@ -99,6 +99,8 @@ export class Engine {
   private handles: WorkerHandle[] = [];
   private workersUsed = 1;
   private readonly reported = new Set<string>();
+  /** Chunks of expanded levels, handed back to the writers (checker/chunks.ts). */
+  private spares: Int32Array[] = [];
 
   constructor(private readonly model: Model, private readonly opts: EngineOptions = {}, private readonly specFile?: string) {
     this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
@@ -141,6 +143,7 @@ export class Engine {
         if (this.stopRequested()) { this.queue = level.remaining; this.generated += level.generated; chunks = level.chunks; break; }
         this.generated += level.generated;
         found = this.decide(level.candidates, violations, violated);
+        this.spares.push(...chunks);
         chunks = level.chunks;
         this.queue = chunks.reduce((n, c) => n + chunkStates(c), 0);
         if (this.queue > 0) this.depth++;
@@ -229,6 +232,7 @@ export class Engine {
 
   private async localLevel(chunks: Int32Array[]): Promise<{ generated: number; candidates: Candidate[]; chunks: Int32Array[]; remaining: number }> {
     const x = this.local;
+    x.out.spares.push(...this.spares.splice(0));
     x.beginLevel(this.depth, this.skipList());
     Atomics.store(this.coord, Coord.generated, 0);
     let remaining = this.queue;
@@ -304,7 +308,11 @@ export class Engine {
     Atomics.store(this.coord, Coord.pause, 0);
     Atomics.store(this.coord, Coord.generated, 0);
     const skip = this.skipList();
-    for (const h of this.handles) this.post(h, { type: 'level', depth: this.depth, skip, chunks, table: this.table.buffers });
+    const spares = this.spares.splice(0);
+    this.handles.forEach((h, i) => this.post(h, {
+      type: 'level', depth: this.depth, skip, chunks, table: this.table.buffers,
+      spares: spares.filter((_, j) => j % this.handles.length === i),
+    }));
     const done = new Map<WorkerHandle, Extract<FromWorker, { type: 'done' }>>();
     const paused = new Map<WorkerHandle, Int32Array[]>();
     let waiting = [...this.handles];

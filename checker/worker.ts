@@ -22,7 +22,7 @@ export interface WorkerSetup {
 
 export type ToWorker =
   | ({ type: 'setup' } & WorkerSetup)
-  | { type: 'level'; depth: number; skip: string[]; chunks: Int32Array[]; table: TableBuffers }
+  | { type: 'level'; depth: number; skip: string[]; chunks: Int32Array[]; table: TableBuffers; spares: Int32Array[] }
   | { type: 'resume'; table: TableBuffers }
   | { type: 'retable'; table: TableBuffers };
 
@@ -64,6 +64,7 @@ export async function runWorker(): Promise<void> {
       if (msg.type === 'retable' || msg.type === 'resume') { expander.table = new SeenTable(msg.table); continue; }
       // The table may have grown while the main thread expanded small levels: always take the current one.
       expander.table = new SeenTable(msg.table);
+      expander.out.spares.push(...msg.spares);
       expander.beginLevel(msg.depth, msg.skip);
       let index = -1;
       let pos = 0;
