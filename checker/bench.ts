@@ -23,8 +23,8 @@ interface Case { name: string; args: string[]; workers: number }
 
 const N = quick ? 5 : 6;
 const cases: Case[] = [
-  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 1 },
-  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '170M'], workers: 2 },
+  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '150M'], workers: 1 },
+  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '150M'], workers: 2 },
 ];
 if (!quick && !process.argv.includes('--filter-only')) {
   const mmu = [

@@ -1,7 +1,9 @@
 /**
  * The BFS frontier as chunks: fixed-size blocks of Int32 words, in SharedArrayBuffers when workers share them.
  * Word 0 of a chunk is the number of words used, word 1 the number of states; then entries, each the state's
- * seen-table slot followed by its encoding (with a variable-width codec, the word count sits between them).
+ * seen-table slot and fingerprint (high, low) followed by its encoding (with a variable-width codec, the word
+ * count sits between them). The fingerprint is kept here so that expanding a state does not have to read it back
+ * from a random place in the big seen-table (a cache miss per state).
  * A level is a list of chunks; workers claim whole chunks from a shared counter. No per-state objects.
  */
 export const CHUNK_WORDS = 1 << 16;
@@ -30,8 +32,8 @@ export class ChunkWriter {
 
   constructor(private readonly fixedWidth: number, private readonly shared: boolean) {}
 
-  push(slot: number, words: Int32Array, n: number): void {
-    const need = n + (this.fixedWidth < 0 ? 2 : 1);
+  push(slot: number, high: number, low: number, words: Int32Array, n: number): void {
+    const need = n + (this.fixedWidth < 0 ? 4 : 3);
     let c = this.cur;
     if (c === undefined || c[0]! + need > c.length) {
       const spare = this.spares.pop();
@@ -47,6 +49,8 @@ export class ChunkWriter {
     }
     let p = c[0]!;
     c[p++] = slot;
+    c[p++] = high;
+    c[p++] = low;
     if (this.fixedWidth < 0) c[p++] = n;
     for (let i = 0; i < n; i++) c[p++] = words[i]!;
     c[0] = p;
@@ -69,7 +73,7 @@ export function remapChunk(chunk: Int32Array, fixedWidth: number, moved: Int32Ar
   const end = chunk[0]!;
   for (let p = HEADER; p < end;) {
     chunk[p] = moved[chunk[p]!]!;
-    p += fixedWidth < 0 ? 2 + chunk[p + 1]! : 1 + fixedWidth;
+    p += fixedWidth < 0 ? 4 + chunk[p + 3]! : 3 + fixedWidth;
   }
 }
 

@@ -57,6 +57,9 @@ export class Expander {
   markHalf = 0;
   private readonly ranks = new Map<string, number>();
   private readonly hasView: boolean;
+  /** Fingerprint of the state being expanded (0/0 while generating initial states). */
+  private parentHigh = 0;
+  private parentLow = 0;
 
   constructor(private readonly model: Model, public table: SeenTable, private readonly coord: Int32Array, shared: boolean) {
     this.out = new ChunkWriter(model.codec.fixedWidth, shared);
@@ -78,8 +81,11 @@ export class Expander {
 
   /** Generates and checks the initial states (level 1). */
   expandInitial(): void {
+    this.parentHigh = 0;
+    this.parentLow = 0;
     const states = this.model.initialStates();
     for (let i = 0; i < states.length; i++) this.successor(undefined, states[i], -1, i, -1, 'the initial state');
+    this.table.flush();
   }
 
   /** True when expansion must pause: the table needs to grow, or a stop was requested. */
@@ -102,8 +108,10 @@ export class Expander {
     while (p < end && budget-- > 0) {
       if (this.mustPause()) break;
       const slot = chunk[p]!;
-      const n = fixed >= 0 ? fixed : chunk[p + 1]!;
-      const at = fixed >= 0 ? p + 1 : p + 2;
+      this.parentHigh = chunk[p + 1]!;
+      this.parentLow = chunk[p + 2]!;
+      const n = fixed >= 0 ? fixed : chunk[p + 3]!;
+      const at = fixed >= 0 ? p + 3 : p + 4;
       const state = codec.decode(chunk, at, n);
       p = at + n;
       let successors = 0;
@@ -125,10 +133,10 @@ export class Expander {
         }
       }
       if (successors === 0 && m.checkDeadlock && !this.skip.has('deadlock')) {
-        const keys = this.table.keys;
-        this.offer('deadlock', 'deadlock', this.depth, keys[2 * slot]!, keys[2 * slot + 1]!, -1, 0);
+        this.offer('deadlock', 'deadlock', this.depth, this.parentHigh, this.parentLow, -1, 0);
       }
     }
+    this.table.flush();
     return p;
   }
 
@@ -172,11 +180,13 @@ export class Expander {
       }
       // Lower the parent to the smallest-fingerprint one (determinism). Not under a VIEW: there the state kept is
       // whichever full state was stored first, and its parent must stay the one that produced it.
-      else if (parent >= 0 && !this.hasView && table.isMarked(-1 - r, this.markHalf)) table.offerParent(-1 - r, parent);
+      else if (parent >= 0 && !this.hasView && table.isMarked(-1 - r, this.markHalf)) {
+        table.offerParent(-1 - r, parent, this.parentHigh, this.parentLow);
+      }
     }
     const length = step ? this.depth + 1 : 1;
-    const lastHigh = parent >= 0 ? table.keys[2 * parent]! : 0;
-    const lastLow = parent >= 0 ? table.keys[2 * parent + 1]! : 0;
+    const lastHigh = this.parentHigh;
+    const lastLow = this.parentLow;
     if (!inModel || slot >= 0) {
       const invariants = m.invariants;
       for (let i = 0; i < invariants.length; i++) {
@@ -205,6 +215,6 @@ export class Expander {
         if (!ok) this.offer(name, 'actionProperty', length, lastHigh, lastLow, instance, index);
       }
     }
-    if (slot >= 0) this.out.push(slot, m.codec.buf, n);
+    if (slot >= 0) this.out.push(slot, m.fp.high, m.fp.low, m.codec.buf, n);
   }
 }

@@ -3,9 +3,11 @@
  * flat Int32Arrays that live in a SharedArrayBuffer when worker threads share it (a plain ArrayBuffer otherwise:
  * the same Atomics calls work on both).
  *
- * Layout: slot s holds the fingerprint in keys[2s] (high) and keys[2s+1] (low), and parents[s] the slot of the
- * state it was reached from (-1 for an initial state). ctrl[SIZE] counts the used slots. A low word of 0 marks an
- * empty slot and BUSY (-1) a slot being written; the fingerprinter never produces either (checker/hash.ts).
+ * Layout: slot s is three int32 words, entries[3s] = the fingerprint's high word, entries[3s+1] = its low word,
+ * entries[3s+2] = the slot of the state it was reached from (-1 for an initial state): the parent link sits in
+ * the same cache line as the key, so an insert touches one line of the big array, not two. ctrl[SIZE] counts the
+ * used slots. A low word of 0 marks an empty slot and BUSY (-1) a slot being written; the fingerprinter never
+ * produces either (checker/hash.ts).
  *
  * Insert: claim an empty slot by CAS-ing its low word from 0 to BUSY, write the high word and the parent, then
  * publish the low word with Atomics.store (sequentially consistent, so a thread that reads the published low
@@ -16,6 +18,8 @@
  * then lowered to the candidate parent with the smallest fingerprint (a CAS loop). That makes every parent link,
  * and so every trace, independent of which worker got there first (docs/design.md, "Determinism").
  *
+ * The mark bitmaps are small (a bit a slot: 2 MiB for 16 Mi slots) and stay in cache.
+ *
  * 12.25 bytes a slot; growth (rehash into a bigger table) is done by the coordinator while no worker runs.
  */
 export const BUSY = -1;
@@ -23,8 +27,7 @@ const SIZE = 0;
 
 export interface TableBuffers {
   readonly capacity: number;
-  readonly keys: ArrayBufferLike;
-  readonly parents: ArrayBufferLike;
+  readonly entries: ArrayBufferLike;
   readonly marks: ArrayBufferLike;
   readonly ctrl: ArrayBufferLike;
 }
@@ -39,8 +42,7 @@ function allocate(bytes: number, shared: boolean): ArrayBufferLike {
 
 export class SeenTable {
   readonly capacity: number;
-  readonly keys: Int32Array;
-  readonly parents: Int32Array;
+  readonly entries: Int32Array;
   readonly marks: Int32Array;
   readonly ctrl: Int32Array;
   private readonly markWords: number;
@@ -52,32 +54,48 @@ export class SeenTable {
    */
   private readonly hardLimit: number;
 
+  /**
+   * Inserts not yet added to ctrl[SIZE]: each thread has its own SeenTable object over the shared buffers and adds
+   * its count in batches, so that two workers do not bounce the counter's cache line on every insert. `flush`
+   * before anyone needs the exact size (the expander does at every return).
+   */
+  private pending = 0;
+  private readonly flushEvery: number;
+  private full = false;
+
   constructor(readonly buffers: TableBuffers) {
     this.capacity = buffers.capacity;
-    this.keys = new Int32Array(buffers.keys);
-    this.parents = new Int32Array(buffers.parents);
+    this.entries = new Int32Array(buffers.entries);
     this.marks = new Int32Array(buffers.marks);
     this.ctrl = new Int32Array(buffers.ctrl);
     this.markWords = Math.ceil(this.capacity / 32);
     this.growAt = Math.floor(this.capacity * 0.75);
-    this.hardLimit = this.capacity - 2;
+    this.flushEvery = Math.max(1, Math.min(64, this.capacity >> 14));
+    // Up to flushEvery - 1 inserts per thread (at most 256 threads) may not be counted yet: keep room for them.
+    this.hardLimit = this.capacity - 2 - (this.flushEvery - 1) * 256;
   }
 
   static create(capacity: number, shared: boolean): SeenTable {
     const t = new SeenTable({
       capacity,
-      keys: allocate(capacity * 8, shared),
-      parents: allocate(capacity * 4, shared),
+      entries: allocate(capacity * 12, shared),
       marks: allocate(Math.ceil(capacity / 32) * 8, shared),
       ctrl: allocate(64, shared),
     });
     // Touch every page once up front, so the memory is really there before the search relies on it.
-    t.keys.fill(0);
-    t.parents.fill(-1);
+    t.entries.fill(0);
     return t;
   }
 
-  get size(): number { return Atomics.load(this.ctrl, SIZE); }
+  /** Slots used: exact once every thread has flushed; this thread's own pending inserts included. */
+  get size(): number { return Atomics.load(this.ctrl, SIZE) + this.pending; }
+
+  flush(): void {
+    if (this.pending === 0) return;
+    const total = Atomics.add(this.ctrl, SIZE, this.pending) + this.pending;
+    this.pending = 0;
+    if (total >= this.hardLimit) this.full = true;
+  }
   get bytes(): number { return tableBytes(this.capacity); }
 
   private home(high: number, low: number): number {
@@ -89,37 +107,41 @@ export class SeenTable {
    * is past its hard limit.
    */
   insert(high: number, low: number, parent: number, markHalf: number): number {
-    const keys = this.keys;
+    const e = this.entries;
     const cap = this.capacity;
     let s = this.home(high, low);
     for (;;) {
-      const li = 2 * s + 1;
-      let l = Atomics.load(keys, li);
+      const li = 3 * s + 1;
+      let l = Atomics.load(e, li);
       if (l === 0) {
-        if (Atomics.load(this.ctrl, SIZE) >= this.hardLimit) return -0x80000000;
-        if (Atomics.compareExchange(keys, li, 0, BUSY) === 0) {
-          Atomics.add(this.ctrl, SIZE, 1);
-          keys[2 * s] = high;
-          this.parents[s] = parent;
+        if (this.full) return -0x80000000;
+        if (Atomics.compareExchange(e, li, 0, BUSY) === 0) {
+          if (++this.pending >= this.flushEvery) this.flush();
+          e[li - 1] = high;
+          e[li + 1] = parent;
           if (markHalf >= 0) Atomics.or(this.marks, markHalf * this.markWords + (s >>> 5), 1 << (s & 31));
-          Atomics.store(keys, li, low);
+          Atomics.store(e, li, low);
           return s;
         }
-        l = Atomics.load(keys, li);
+        l = Atomics.load(e, li);
       }
-      while (l === BUSY) l = Atomics.load(keys, li);
-      if (l === low && keys[2 * s] === high) return -1 - s;
+      while (l === BUSY) l = Atomics.load(e, li);
+      if (l === low && e[li - 1] === high) return -1 - s;
       s = s + 1 === cap ? 0 : s + 1;
     }
   }
+
+  high(slot: number): number { return this.entries[3 * slot]!; }
+  low(slot: number): number { return this.entries[3 * slot + 1]!; }
+  parent(slot: number): number { return this.entries[3 * slot + 2]!; }
 
   /** The slot holding a fingerprint, or -1. */
   lookup(high: number, low: number): number {
     let s = this.home(high, low);
     for (;;) {
-      const l = Atomics.load(this.keys, 2 * s + 1);
+      const l = Atomics.load(this.entries, 3 * s + 1);
       if (l === 0) return -1;
-      if (l === low && this.keys[2 * s] === high) return s;
+      if (l === low && this.entries[3 * s] === high) return s;
       s = s + 1 === this.capacity ? 0 : s + 1;
     }
   }
@@ -132,20 +154,17 @@ export class SeenTable {
     this.marks.fill(0, markHalf * this.markWords, (markHalf + 1) * this.markWords);
   }
 
-  /** -1, 0 or 1: the order of two slots' fingerprints (unsigned high word, then unsigned low word). */
-  compareSlots(a: number, b: number): number {
-    const ha = this.keys[2 * a]! >>> 0, hb = this.keys[2 * b]! >>> 0;
-    if (ha !== hb) return ha < hb ? -1 : 1;
-    const la = this.keys[2 * a + 1]! >>> 0, lb = this.keys[2 * b + 1]! >>> 0;
-    return la < lb ? -1 : la > lb ? 1 : 0;
-  }
-
-  /** Lowers the parent of `slot` to `candidate` if the candidate's fingerprint is smaller (lock-free). */
-  offerParent(slot: number, candidate: number): void {
+  /** Lowers the parent of `slot` to `candidate` if the candidate's fingerprint (high, low) is smaller (lock-free). */
+  offerParent(slot: number, candidate: number, high: number, low: number): void {
+    const e = this.entries;
+    const at = 3 * slot + 2;
+    const h = high >>> 0, l = low >>> 0;
     for (;;) {
-      const current = Atomics.load(this.parents, slot);
-      if (current === candidate || this.compareSlots(candidate, current) >= 0) return;
-      if (Atomics.compareExchange(this.parents, slot, current, candidate) === current) return;
+      const current = Atomics.load(e, at);
+      if (current === candidate) return;
+      const ch = e[3 * current]! >>> 0;
+      if (ch < h || (ch === h && (e[3 * current + 1]! >>> 0) <= l)) return;
+      if (Atomics.compareExchange(e, at, current, candidate) === current) return;
     }
   }
 
@@ -153,26 +172,28 @@ export class SeenTable {
   rehash(capacity: number, shared: boolean): { table: SeenTable; moved: Int32Array } {
     const next = SeenTable.create(capacity, shared);
     const moved = new Int32Array(this.capacity).fill(-1);
+    const e = this.entries;
     for (let s = 0; s < this.capacity; s++) {
-      const low = this.keys[2 * s + 1]!;
-      if (low !== 0) moved[s] = next.insert(this.keys[2 * s]!, low, this.parents[s]!, -1);
+      const low = e[3 * s + 1]!;
+      if (low !== 0) moved[s] = next.insert(e[3 * s]!, low, e[3 * s + 2]!, -1);
     }
     for (let s = 0; s < this.capacity; s++) {
       const to = moved[s]!;
       if (to < 0) continue;
-      const p = this.parents[s]!;
-      next.parents[to] = p >= 0 ? moved[p]! : -1;
+      const p = e[3 * s + 2]!;
+      next.entries[3 * to + 2] = p >= 0 ? moved[p]! : -1;
       for (let half = 0; half < 2; half++) {
         if (this.isMarked(s, half)) next.marks[half * next.markWords + (to >>> 5)]! |= 1 << (to & 31);
       }
     }
+    next.flush();
     return { table: next, moved };
   }
 
   /** The chain of slots from an initial state to `slot`, in behaviour order. */
   pathTo(slot: number): number[] {
     const path: number[] = [];
-    for (let s = slot; s >= 0; s = this.parents[s]!) path.push(s);
+    for (let s = slot; s >= 0; s = this.entries[3 * s + 2]!) path.push(s);
     return path.reverse();
   }
 }

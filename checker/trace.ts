@@ -35,7 +35,7 @@ export function rebuildTrace(model: Model, table: SeenTable, v: Violation): Trac
   const last = table.lookup(v.lastHigh, v.lastLow);
   if (last < 0) throw new Error(`internal error: the last state of the ${v.property} trace is not in the table`);
   const chain = table.pathTo(last);
-  const targets = chain.map((slot) => [table.keys[2 * slot]!, table.keys[2 * slot + 1]!] as const);
+  const targets = chain.map((slot) => [table.high(slot), table.low(slot)] as const);
 
   /** The violating step from the last state of the chain, if it reproduces the violation. */
   const finalStep = (from: unknown): TraceStep | undefined => {
