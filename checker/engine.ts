@@ -80,6 +80,8 @@ const INITIAL_CAPACITY = 1 << 16;
 export const defaultWorkers = (): number => availableParallelism();
 export const defaultMemoryBytes = (): number => Math.floor(totalmem() / 4);
 
+const formatBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(0)} MiB` : `${(b / 2 ** 10).toFixed(0)} KiB`);
+
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 
@@ -114,7 +116,7 @@ export class Engine {
     try {
       this.table = SeenTable.create(capacity, this.shared);
     } catch (e) {
-      throw new MemoryBudgetError(`cannot allocate a fingerprint table of ${(tableBytes(capacity) / 2 ** 20).toFixed(0)} MiB (--memory): ${(e as Error).message}`);
+      throw new MemoryBudgetError(`cannot allocate a fingerprint table of ${formatBytes(tableBytes(capacity))} (--memory): ${(e as Error).message}`);
     }
     this.coord = new Int32Array(this.shared ? new SharedArrayBuffer(Coord.words * 4) : new ArrayBuffer(Coord.words * 4));
     this.local = new Expander(model, this.table, this.coord, this.shared);
@@ -213,14 +215,14 @@ export class Engine {
     if (tableBytes(capacity) > this.budget) {
       capacity = Math.floor((this.budget - 64) / 12.25);
       if (capacity < old.capacity * 1.1) {
-        throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table holds ${old.size.toLocaleString('en-US')} states in ${(old.bytes / 2 ** 20).toFixed(0)} MiB and the budget (${(this.budget / 2 ** 20).toFixed(0)} MiB, --memory) does not allow it to grow`);
+        throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table holds ${old.size.toLocaleString('en-US')} states in ${formatBytes(old.bytes)} and the budget (${formatBytes(this.budget)}, --memory) does not allow it to grow`);
       }
     }
     let rehashed: ReturnType<SeenTable['rehash']>;
     try {
       rehashed = old.rehash(capacity, this.shared);
     } catch (e) {
-      throw new MemoryBudgetError(`cannot grow the fingerprint table to ${(tableBytes(capacity) / 2 ** 20).toFixed(0)} MiB: ${(e as Error).message}`);
+      throw new MemoryBudgetError(`cannot grow the fingerprint table to ${formatBytes(tableBytes(capacity))}: ${(e as Error).message}`);
     }
     const { table, moved } = rehashed;
     const fixed = this.model.codec.fixedWidth;

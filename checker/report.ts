@@ -90,7 +90,11 @@ export function formatResult(r: CheckResult, fullTrace: boolean): string {
     out.push(formatTrace(v.trace, fullTrace));
     out.push('');
   }
-  if (r.expectation) {
+  if (r.expectation && !r.complete && r.mismatches.length === 0) {
+    out.push(r.violations.length
+      ? `As expected so far (${r.expectation.source}); the counts were not compared, since the search stopped at the first violation (--continue explores the whole graph).`
+      : `Not compared with the expectation (${r.expectation.source}): the search did not explore the whole graph.`);
+  } else if (r.expectation) {
     out.push(r.mismatches.length === 0
       ? `As expected (${r.expectation.source}).`
       : `Differs from the expectation (${r.expectation.source}):\n${r.mismatches.map((m) => `  ${m}`).join('\n')}`);

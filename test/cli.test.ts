@@ -198,3 +198,24 @@ describe.concurrent('SIGINT (exit 130, statistics so far)', () => {
     expect(r.stdout).toMatch(/[\d,]+ states generated, [\d,]+ distinct states found/);
   });
 });
+
+describe.concurrent('memory budget (exit 152, statistics so far)', () => {
+  // Filter N4 has 14,844 states (bench/peers README). A 64 KiB budget holds 64 Ki / 12.25 = 5,350 slots, of which
+  // 3/4 may be used before the table must grow, and it cannot: the run stops cleanly, with 2 workers as with 1.
+  for (const workers of ['1', '2']) {
+    it(`--memory 64K with ${workers} worker(s) stops with a message and the statistics`, async ({ expect }) => {
+      const r = await runCli(['specs/filter.ts', '--config', 'N4', '--memory', '64K', '--workers', workers]);
+      expect(r.code).toBe(152);
+      expect(r.stdout).toMatch(/memory budget exhausted/);
+      expect(r.stdout).toMatch(/[\d,]+ states generated, [\d,]+ distinct states found/);
+      expect(r.stdout).not.toMatch(/No error has been found|As expected/);
+      expectNoRawStack(expect, r);
+    });
+  }
+
+  it('a --memory that is not a size is a usage error', async ({ expect }) => {
+    const r = await runCli(['specs/filter.ts', '--memory', 'lots']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/--memory lots: give a size such as 512M or 4G/);
+  });
+});
