@@ -32,7 +32,7 @@ export class ChunkWriter {
 
   constructor(private readonly fixedWidth: number, private readonly shared: boolean) {}
 
-  push(slot: number, high: number, low: number, words: Int32Array, n: number): void {
+  push(slot: number, high: number, low: number, words: Int32Array, from: number, n: number): void {
     const need = n + (this.fixedWidth < 0 ? 4 : 3);
     let c = this.cur;
     if (c === undefined || c[0]! + need > c.length) {
@@ -52,7 +52,7 @@ export class ChunkWriter {
     c[p++] = high;
     c[p++] = low;
     if (this.fixedWidth < 0) c[p++] = n;
-    for (let i = 0; i < n; i++) c[p++] = words[i]!;
+    for (let i = 0; i < n; i++) c[p++] = words[from + i]!;
     c[0] = p;
     c[1]!++;
     this.states++;

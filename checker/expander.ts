@@ -84,7 +84,8 @@ export class Expander {
     this.parentHigh = 0;
     this.parentLow = 0;
     const states = this.model.initialStates();
-    for (let i = 0; i < states.length; i++) this.successor(undefined, states[i], -1, i, -1, 'the initial state');
+    for (let i = 0; i < states.length; i++) this.stage(undefined, states[i], -1, i, 'the initial state');
+    this.commitBatch(undefined, -1);
     this.table.flush();
   }
 
@@ -125,13 +126,14 @@ export class Expander {
         }
         if (r === null || r === undefined || r === false) continue;
         if (Array.isArray(r)) {
-          for (let j = 0; j < r.length; j++) this.successor(state, r[j], i, j, slot, inst.step.label);
+          for (let j = 0; j < r.length; j++) this.stage(state, r[j], i, j, inst.step.label);
           successors += r.length;
         } else {
-          this.successor(state, r, i, 0, slot, inst.step.label);
+          this.stage(state, r, i, 0, inst.step.label);
           successors++;
         }
       }
+      this.commitBatch(state, slot);
       if (successors === 0 && m.checkDeadlock && !this.skip.has('deadlock')) {
         this.offer('deadlock', 'deadlock', this.depth, this.parentHigh, this.parentLow, -1, 0);
       }
@@ -152,12 +154,71 @@ export class Expander {
     throw new SpecEvalError(`${what} returned ${formatValue(r)}, not a boolean, in the state\n${formatValue(state, 2)}`);
   }
 
-  /** One generated state; `from` is its predecessor (undefined for an initial state) at slot `parent`. */
-  private successor(from: unknown, to: unknown, instance: number, index: number, parent: number, who: string): void {
+  /**
+   * The successors of the state being expanded are handled in two passes: `stage` encodes and fingerprints each
+   * one into a small batch, then `commitBatch` first touches every successor's home slot in the big seen-table
+   * (plain reads whose results are dropped: the CPU overlaps those cache misses, where the inserts one by one
+   * would wait for each in turn) and then inserts and checks each successor in order.
+   */
+  private batchStates: unknown[] = [];
+  private batchMeta = new Int32Array(5 * 64);
+  private batchWords = new Int32Array(1024);
+  private batchCount = 0;
+  private batchWordsUsed = 0;
+  /** Keeps the touch pass's reads from being optimised away. */
+  sink = 0;
+
+  private stage(from: unknown, to: unknown, instance: number, index: number, who: string): void {
     const m = this.model;
     if (to === null || typeof to !== 'object' || Array.isArray(to)) m.checkIsState(to, who);
     this.generated++;
     const n = m.encodeAndFingerprint(to, who, from);
+    const k = this.batchCount++;
+    if (5 * k + 5 > this.batchMeta.length) {
+      const bigger = new Int32Array(this.batchMeta.length * 2);
+      bigger.set(this.batchMeta);
+      this.batchMeta = bigger;
+    }
+    if (this.batchWordsUsed + n > this.batchWords.length) {
+      const bigger = new Int32Array(Math.max(this.batchWords.length * 2, this.batchWordsUsed + n));
+      bigger.set(this.batchWords.subarray(0, this.batchWordsUsed));
+      this.batchWords = bigger;
+    }
+    const meta = this.batchMeta;
+    meta[5 * k] = m.fp.high;
+    meta[5 * k + 1] = m.fp.low;
+    meta[5 * k + 2] = instance;
+    meta[5 * k + 3] = index;
+    meta[5 * k + 4] = this.batchWordsUsed;
+    const words = this.batchWords;
+    const buf = m.codec.buf;
+    const at = this.batchWordsUsed;
+    for (let i = 0; i < n; i++) words[at + i] = buf[i]!;
+    this.batchWordsUsed += n;
+    this.batchStates[k] = to;
+  }
+
+  private commitBatch(from: unknown, parent: number): void {
+    const count = this.batchCount;
+    const meta = this.batchMeta;
+    const table = this.table;
+    const entries = table.entries;
+    let sink = 0;
+    for (let k = 0; k < count; k++) sink ^= entries[3 * table.home(meta[5 * k]!, meta[5 * k + 1]!) + 1]!;
+    this.sink = sink;
+    for (let k = 0; k < count; k++) {
+      const start = meta[5 * k + 4]!;
+      const end = k + 1 < count ? meta[5 * k + 9]! : this.batchWordsUsed;
+      this.successor(from, this.batchStates[k], meta[5 * k + 2]!, meta[5 * k + 3]!, parent, meta[5 * k]!, meta[5 * k + 1]!, start, end - start);
+      this.batchStates[k] = undefined;
+    }
+    this.batchCount = 0;
+    this.batchWordsUsed = 0;
+  }
+
+  /** One generated state, already encoded (batchWords[at, at+n)) and fingerprinted (high, low). */
+  private successor(from: unknown, to: unknown, instance: number, index: number, parent: number, high: number, low: number, at: number, n: number): void {
+    const m = this.model;
     const step = instance >= 0 ? m.instances[instance]!.step : undefined;
     const spec = m.spec;
     const c = m.consts;
@@ -173,7 +234,7 @@ export class Expander {
     const table = this.table;
     let slot = -1;
     if (inModel) {
-      const r = table.insert(m.fp.high, m.fp.low, parent, this.markHalf);
+      const r = table.insert(high, low, parent, this.markHalf);
       if (r >= 0) slot = r;
       else if (r === -0x80000000) {
         throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table (${table.capacity.toLocaleString('en-US')} slots) filled up while states were being expanded (it grows only between states)`);
@@ -215,6 +276,6 @@ export class Expander {
         if (!ok) this.offer(name, 'actionProperty', length, lastHigh, lastLow, instance, index);
       }
     }
-    if (slot >= 0) this.out.push(slot, m.fp.high, m.fp.low, m.codec.buf, n);
+    if (slot >= 0) this.out.push(slot, high, low, this.batchWords, at, n);
   }
 }

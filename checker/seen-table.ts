@@ -98,7 +98,8 @@ export class SeenTable {
   }
   get bytes(): number { return tableBytes(this.capacity); }
 
-  private home(high: number, low: number): number {
+  /** The slot where the probe for a fingerprint starts. */
+  home(high: number, low: number): number {
     return Math.floor((((low ^ Math.imul(high, 0x9e3779b1)) >>> 0) * this.capacity) / 4294967296);
   }
 
