@@ -142,7 +142,12 @@ export class Engine {
         const level = this.queue >= (this.opts.parallelThreshold ?? PARALLEL_MIN_STATES) && this.workersWanted > 1
           ? await this.parallelLevel(chunks)
           : await this.localLevel(chunks);
-        if (this.stopRequested()) { this.queue = level.remaining; this.generated += level.generated; chunks = level.chunks; break; }
+        if (this.stopRequested()) {
+          // Interrupted: what is left is the unexpanded part of this level and what the level found so far.
+          this.queue = level.remaining + level.chunks.reduce((n, c) => n + chunkStates(c), 0);
+          this.generated += level.generated;
+          break;
+        }
         this.generated += level.generated;
         found = this.decide(level.candidates, violations, violated);
         this.spares.push(...chunks);
@@ -337,11 +342,14 @@ export class Engine {
     const results = this.handles.map((h) => done.get(h)!);
     const generated = results.reduce((n, r) => n + r.generated, 0);
     Atomics.store(this.coord, Coord.generated, 0);
+    // After a stop, the chunks no worker claimed were not expanded (claimed ones may be partly expanded).
+    const claimed = Math.min(Atomics.load(this.coord, Coord.claim), chunks.length);
+    const remaining = chunks.slice(claimed).reduce((n, c) => n + chunkStates(c), 0);
     return {
       generated,
       candidates: results.flatMap((r) => r.candidates as Candidate[]),
       chunks: results.flatMap((r) => r.chunks),
-      remaining: 0,
+      remaining,
     };
   }
 
