@@ -55,6 +55,9 @@ export async function runWorker(): Promise<void> {
         let loaded = specs.get(msg.specFile);
         if (!loaded) { loaded = await loadSpec(msg.specFile); specs.set(msg.specFile, loaded); }
         const model = new Model(loaded.spec, { ...msg.modelOptions, specFile: loaded.file });
+        // The generic codec rebuilds Immutable Records through factories it has seen encoding: show it the
+        // initial states, which the main thread (not this worker) generated. See docs/spec-api.md on Records.
+        if (model.codec.fixedWidth < 0) for (const s of model.initialStates()) model.codec.encode(s);
         coord = new Int32Array(msg.coord);
         expander = new Expander(model, new SeenTable(msg.table), coord, true);
         send({ type: 'ready' });
