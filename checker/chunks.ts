@@ -78,3 +78,20 @@ export function remapChunk(chunk: Int32Array, fixedWidth: number, moved: Int32Ar
 }
 
 export const CHUNK_HEADER = HEADER;
+
+/** Parts a chunk of fixed-width entries is cut into when workers claim work. */
+export const PIECES = 8;
+
+/**
+ * The word range [start, end) of piece `piece` of `pieces` of a chunk whose entries are `entryWords` long (whole
+ * entries; with one piece, the whole chunk).
+ */
+export function pieceBounds(chunk: Int32Array, piece: number, pieces: number, entryWords: number): [number, number] {
+  const used = chunk[0]!;
+  if (pieces === 1) return [HEADER, used];
+  const states = chunk[1]!;
+  const per = Math.ceil(states / pieces);
+  const start = HEADER + Math.min(states, piece * per) * entryWords;
+  const end = Math.min(used, HEADER + Math.min(states, (piece + 1) * per) * entryWords);
+  return [start, end];
+}

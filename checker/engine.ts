@@ -15,7 +15,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { CheckerError, MemoryBudgetError, SpecEvalError } from './errors.ts';
-import { chunkStates, remapChunk } from './chunks.ts';
+import { chunkStates, PIECES, remapChunk } from './chunks.ts';
 import { compareCandidates, Coord, Expander, type Candidate, type ViolationKind } from './expander.ts';
 import type { Model } from './model.ts';
 import { SeenTable, tableBytes } from './seen-table.ts';
@@ -343,7 +343,8 @@ export class Engine {
     const generated = results.reduce((n, r) => n + r.generated, 0);
     Atomics.store(this.coord, Coord.generated, 0);
     // After a stop, the chunks no worker claimed were not expanded (claimed ones may be partly expanded).
-    const claimed = Math.min(Atomics.load(this.coord, Coord.claim), chunks.length);
+    const pieces = this.model.codec.fixedWidth >= 0 ? PIECES : 1;
+    const claimed = Math.min(Math.ceil(Atomics.load(this.coord, Coord.claim) / pieces), chunks.length);
     const remaining = chunks.slice(claimed).reduce((n, c) => n + chunkStates(c), 0);
     return {
       generated,

@@ -31,10 +31,16 @@ export interface Candidate {
   /** Fingerprint of the last stored state: the parent of the violating step, or the deadlocked state. 0/0: none. */
   readonly lastHigh: number;
   readonly lastLow: number;
-  /** The action instance (-1: an initial state or a deadlock) and the index among its successors. */
+  /**
+   * The action instance and the index among its successors; -1: an initial state outside the constraint, or a
+   * deadlock; STORED_STATE: the violation is the stored state with fingerprint (lastHigh, lastLow) itself.
+   */
   readonly instance: number;
   readonly successor: number;
 }
+
+/** `Candidate.instance` for an invariant violated by a stored state: the candidate names the state itself. */
+export const STORED_STATE = -2;
 
 /** Orders candidates: shorter first, then by rank, then by the fingerprint and step that identify them. */
 export function compareCandidates(a: Candidate, b: Candidate): number {
@@ -259,7 +265,13 @@ export class Expander {
         } catch (e) {
           throw m.evalError(`evaluating invariant ${name}`, e, to);
         }
-        if (!ok) this.offer(name, 'invariant', length, lastHigh, lastLow, instance, index);
+        if (!ok) {
+          // A stored state is identified by its own fingerprint, not by the step that found it: only the first of
+          // several same-level parents to reach it sees it as new, and which one that is depends on timing. Its
+          // trace then follows its parent link, which is canonical once the level is done.
+          if (slot >= 0) this.offer(name, 'invariant', length, high, low, STORED_STATE, 0);
+          else this.offer(name, 'invariant', length, lastHigh, lastLow, instance, index);
+        }
       }
     }
     if (step) {

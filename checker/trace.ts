@@ -11,6 +11,7 @@
  */
 import type { Step } from '../src/spec.ts';
 import type { Violation } from './engine.ts';
+import { STORED_STATE } from './expander.ts';
 import type { Model } from './model.ts';
 import type { SeenTable } from './seen-table.ts';
 
@@ -42,6 +43,9 @@ export function rebuildTrace(model: Model, table: SeenTable, v: Violation): Trac
     if (v.kind === 'deadlock') {
       return model.instances.every((inst) => model.successorList(inst.run(from), inst.step.label).length === 0) ? { label: null, state: from } : undefined;
     }
+    if (v.instance === STORED_STATE) {
+      return model.invariants.find(([name]) => name === v.property)![1](from, c) === false ? { label: null, state: from } : undefined;
+    }
     const inst = model.instances[v.instance]!;
     const to = model.successorList(inst.run(from), inst.step.label)[v.successor];
     if (to === undefined) return undefined;
@@ -55,7 +59,8 @@ export function rebuildTrace(model: Model, table: SeenTable, v: Violation): Trac
     if (i === chain.length) {
       const end = finalStep(from!.state);
       if (!end) return undefined;
-      return v.kind === 'deadlock' ? [] : [end];
+      // A deadlock or a violating stored state is the chain's own last state; a step adds one more.
+      return v.kind === 'deadlock' || v.instance === STORED_STATE ? [] : [end];
     }
     const [high, low] = targets[i]!;
     const candidates: Candidate[] = [];

@@ -8,6 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { CheckerError } from './errors.ts';
 import { Coord, Expander } from './expander.ts';
+import { PIECES, pieceBounds } from './chunks.ts';
 import { loadSpec, type LoadedSpec } from './load.ts';
 import { Model, type ModelOptions } from './model.ts';
 import { SeenTable, type TableBuffers } from './seen-table.ts';
@@ -48,6 +49,7 @@ export async function runWorker(): Promise<void> {
     const specs = new Map<string, LoadedSpec>();
     let coord: Int32Array<ArrayBufferLike> = new Int32Array(0);
     let expander: Expander | undefined;
+    let fixedWidth = -1;
     send({ type: 'ready' });
     for (;;) {
       const msg = await next();
@@ -60,6 +62,7 @@ export async function runWorker(): Promise<void> {
         if (model.codec.fixedWidth < 0) for (const s of model.initialStates()) model.codec.encode(s);
         coord = new Int32Array(msg.coord);
         expander = new Expander(model, new SeenTable(msg.table), coord, true);
+        fixedWidth = model.codec.fixedWidth;
         send({ type: 'ready' });
         continue;
       }
@@ -69,20 +72,27 @@ export async function runWorker(): Promise<void> {
       expander.table = new SeenTable(msg.table);
       expander.out.spares.push(...msg.spares);
       expander.beginLevel(msg.depth, msg.skip);
+      // Work is claimed in pieces: with fixed-width entries a chunk is cut into PIECES parts, so that at the end
+      // of a level no worker waits long for another finishing a whole chunk (see claimUnit in checker/chunks.ts).
+      const pieces = fixedWidth >= 0 ? PIECES : 1;
+      const entryWords = fixedWidth + 3;
       let index = -1;
       let pos = 0;
+      let end = 0;
       for (;;) {
         if (index < 0) {
           if (Atomics.load(coord, Coord.stop) !== 0) break;
-          index = Atomics.add(coord, Coord.claim, 1);
-          if (index >= msg.chunks.length) break;
-          pos = 0;
+          const unit = Atomics.add(coord, Coord.claim, 1);
+          if (unit >= msg.chunks.length * pieces) break;
+          index = Math.floor(unit / pieces);
+          const chunk = msg.chunks[index]!;
+          [pos, end] = pieceBounds(chunk, unit % pieces, pieces, entryWords);
         }
         const chunk = msg.chunks[index]!;
         const before = expander.generated;
-        pos = expander.expandChunk(chunk, pos, Number.MAX_SAFE_INTEGER);
+        pos = expander.expandChunk(chunk, pos, pieces > 1 ? (end - pos) / entryWords : Number.MAX_SAFE_INTEGER);
         Atomics.add(coord, Coord.generated, expander.generated - before);
-        if (pos >= chunk[0]!) { index = -1; continue; }
+        if (pos >= end) { index = -1; continue; }
         if (Atomics.load(coord, Coord.stop) !== 0) break;
         // The table must grow: make everyone pause, hand over what this worker wrote, wait for the new table.
         Atomics.store(coord, Coord.pause, 1);

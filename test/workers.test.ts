@@ -102,6 +102,23 @@ describe('failures in parallel runs', () => {
     expect(seen.size).toBe(1);
   });
 
+  test('a violation reached from many parents in one level gives the same trace on every run', async () => {
+    // Repeated runs: a race between workers decides who first reaches each state; the answer must not change.
+    const loaded = await loadSpec('test/fixtures/diamond.ts');
+    const N = 14, K = 7; // the fixture's defaults; lengths from its header
+    const seen = new Set<string>();
+    for (const workers of [1, 2, 3, 4, 2, 2, 2, 3, 3, 4]) {
+      for (const continueAfterViolation of [false, true]) {
+        const r = await checkConfig(loaded, { workers, parallelThreshold: 1, continueAfterViolation });
+        const lengths = Object.fromEntries(r.violations.map((v) => [v.property, v.length]));
+        expect(lengths).toEqual(continueAfterViolation ? { fewerThanK: K + 1, noLastBit: N + 1 } : { fewerThanK: K + 1 });
+        if (continueAfterViolation) expect(r.stats.distinct).toBe(2 ** N);
+        seen.add(`${continueAfterViolation} ${observable(r)}`);
+      }
+    }
+    expect(seen.size).toBe(2);
+  });
+
   test('levels alternately expanded by the main thread and by workers while the table grows', async () => {
     const loaded = await loadSpec('test/fixtures/alternating.ts');
     const M = 300, R = 20; // the fixture's defaults; counts from its header
