@@ -163,7 +163,8 @@ async function listSpec(loaded: LoadedSpec): Promise<void> {
   if (!s.constants || Object.keys(s.constants).length === 0) lines.push('  (none)');
   lines.push('', 'Configurations (--config NAME):');
   for (const [k, c] of Object.entries(s.configs ?? {})) {
-    lines.push(`  ${k}: ${formatConstants(c.constants ?? {})}${c.expect ? '   [has expectation]' : ''}${c.doc ? `   ${c.doc}` : ''}`);
+    const invariants = c.invariants ? `; invariants ${c.invariants.join(', ')}` : '';
+    lines.push(`  ${k}: ${formatConstants(c.constants ?? {})}${invariants}${c.expect ? '   [has expectation]' : ''}${c.doc ? `   ${c.doc}` : ''}`);
   }
   if (!s.configs || Object.keys(s.configs).length === 0) lines.push('  (none)');
   lines.push('', `Actions (${model.instances.length} instances at the default constants):`);

@@ -138,13 +138,16 @@ export class Model {
         this.instances.push({ step, run: (s) => next(s, params, c) });
       }
     }
-    const wanted = opts.invariants?.length ? opts.invariants : undefined;
+    // --invariant on the command line, else the configuration's own list, else every invariant.
+    const fromConfig = opts.config !== undefined ? spec.configs?.[opts.config]?.invariants : undefined;
+    const wanted = opts.invariants?.length ? opts.invariants : fromConfig;
     const allInvariants = Object.entries(spec.invariants ?? {});
     if (wanted) {
       for (const w of wanted) {
-        if (!allInvariants.some(([n]) => n === w)) {
-          throw new UsageError(`--invariant ${w}: ${spec.name} has no such invariant. Its invariants: ${allInvariants.map(([n]) => n).join(', ') || '(none)'}`);
-        }
+        if (allInvariants.some(([n]) => n === w)) continue;
+        const known = allInvariants.map(([n]) => n).join(', ') || '(none)';
+        if (opts.invariants?.length) throw new UsageError(`--invariant ${w}: ${spec.name} has no such invariant. Its invariants: ${known}`);
+        throw new SpecEvalError(`configuration ${opts.config} checks invariant ${w}, which ${spec.name} does not define. Its invariants: ${known}`);
       }
     }
     this.invariants = allInvariants.filter(([n]) => !wanted || wanted.includes(n)) as Model['invariants'];

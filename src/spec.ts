@@ -76,6 +76,8 @@ export interface Expectation {
 /** A named configuration: constant values (like a TLC .cfg file) and, optionally, what checking it must find. */
 export interface ConfigDef<C> {
   readonly constants?: Partial<C>;
+  /** The invariants this configuration checks (TLC's INVARIANT list in a .cfg); all of them when absent. */
+  readonly invariants?: readonly string[];
   readonly expect?: Expectation;
   readonly doc?: string;
 }

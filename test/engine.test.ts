@@ -368,3 +368,31 @@ describe('a state space that makes the fingerprint table grow', () => {
     expectGrid(r);
   });
 });
+
+describe('a configuration chooses its invariants (TLC INVARIANT in a .cfg)', () => {
+  /**
+   * x counts 0..3. Small (x < 2) is violated at x = 2 (trace 0, 1, 2: 3 states), Tiny (x < 1) at x = 1 (2 states).
+   * Configuration onlySmall lists just Small, so only Small may be reported; --invariant overrides the list.
+   */
+  const spec = defineSpec({
+    name: 'ConfigInvariants',
+    init: () => ({ x: 0 }),
+    actions: { inc: (s) => (s.x < 3 ? { x: s.x + 1 } : null) },
+    invariants: { Small: (s) => s.x < 2, Tiny: (s) => s.x < 1 },
+    configs: { onlySmall: { invariants: ['Small'] }, typo: { invariants: ['Smal'] }, all: {} },
+    deadlock: false,
+  });
+
+  it('checks only the listed invariants', async () => {
+    expect(violationsOf(await check(spec, { config: 'onlySmall', continueAfterViolation: true }))).toEqual({ Small: 3 });
+    expect(violationsOf(await check(spec, { config: 'all', continueAfterViolation: true }))).toEqual({ Small: 3, Tiny: 2 });
+  });
+
+  it('--invariant overrides the configuration\'s list', async () => {
+    expect(violationsOf(await check(spec, { config: 'onlySmall', invariants: ['Tiny'], continueAfterViolation: true }))).toEqual({ Tiny: 2 });
+  });
+
+  it('an unknown name in a configuration is an evaluation error that lists the invariants', async () => {
+    await expect(check(spec, { config: 'typo' })).rejects.toThrow(/configuration typo checks invariant Smal, which ConfigInvariants does not define\. Its invariants: Small, Tiny/);
+  });
+});
