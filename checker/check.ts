@@ -44,6 +44,15 @@ export interface CheckResult {
 
 export interface CheckOptions extends ModelOptions, EngineOptions {}
 
+/** The properties a model checks, in their reporting order: invariants, action properties, deadlock. */
+export function propertiesOf(model: Model): { name: string; kind: ViolationKind }[] {
+  return [
+    ...model.invariants.map(([name]) => ({ name, kind: 'invariant' as const })),
+    ...model.actionProperties.map(([name]) => ({ name, kind: 'actionProperty' as const })),
+    ...(model.checkDeadlock ? [{ name: 'deadlock', kind: 'deadlock' as const }] : []),
+  ];
+}
+
 export function exitCodeFor(kind: ViolationKind): ExitCodeValue {
   return kind === 'deadlock' ? ExitCode.deadlock : kind === 'invariant' ? ExitCode.invariant : ExitCode.property;
 }
@@ -65,11 +74,7 @@ export async function checkConfig(loaded: LoadedSpec, opts: CheckOptions = {}): 
       throw new SpecEvalError(`rebuilding the counterexample of ${v.property}: ${(e as Error).message}`);
     }
   });
-  const properties = [
-    ...model.invariants.map(([name]) => ({ name, kind: 'invariant' as const })),
-    ...model.actionProperties.map(([name]) => ({ name, kind: 'actionProperty' as const })),
-    ...(model.checkDeadlock ? [{ name: 'deadlock', kind: 'deadlock' as const }] : []),
-  ];
+  const properties = propertiesOf(model);
   const exitCode = run.memoryExhausted ? ExitCode.memory : run.interrupted ? ExitCode.interrupted
     : violations.length ? exitCodeFor(violations[0]!.kind) : ExitCode.ok;
   // An expectation describes the configuration's own constants: with command-line overrides it does not apply.

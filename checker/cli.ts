@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { ConstDecl } from '../src/spec.ts';
-import { checkConfig, type CheckOptions, type CheckResult } from './check.ts';
+import { checkConfig, propertiesOf, type CheckOptions, type CheckResult } from './check.ts';
 import type { Progress } from './engine.ts';
 import { CheckerError, UsageError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -217,12 +217,7 @@ async function main(argv: string[]): Promise<number> {
     const opts: CheckOptions = { ...base, config: args.config, continueAfterViolation: args.continue, onProgress: progress.onProgress };
     const model = new Model(loaded.spec, { ...opts, specFile: loaded.file });
     if (!args.quiet) {
-      const props = [
-        ...model.invariants.map(([name]) => ({ name, kind: 'invariant' as const })),
-        ...model.actionProperties.map(([name]) => ({ name, kind: 'actionProperty' as const })),
-        ...(model.checkDeadlock ? [{ name: 'deadlock', kind: 'deadlock' as const }] : []),
-      ];
-      say(formatHeader(loaded.spec.name, args.spec!, args.config, model.consts, props));
+      say(formatHeader(loaded.spec.name, args.spec!, args.config, model.consts, propertiesOf(model)));
       say('');
     }
     const r = await checkConfig(loaded, opts);
