@@ -248,6 +248,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 export async function runCli(argv: string[] = hideBin(process.argv)): Promise<never> {
+  // `check spec.ts | head`: when the reader goes away, stop quietly, as a process killed by SIGPIPE would.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(ExitCode.brokenPipe);
+      throw e;
+    });
+  }
   let code: number;
   try {
     code = await main(argv);

@@ -19,6 +19,8 @@ export const ExitCode = {
   evaluation: 75,
   /** SIGINT: the run was interrupted; the statistics so far were printed. */
   interrupted: 130,
+  /** The output was closed by its reader (`check … | head`): 128 + SIGPIPE, as the shell reports it. */
+  brokenPipe: 141,
   /** TLC: the spec could not be loaded (ERROR_SPEC_PARSE). */
   load: 150,
   /** TLC: the state space is too large for the memory budget (ERROR_STATESPACE_TOO_LARGE). */

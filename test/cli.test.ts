@@ -219,3 +219,18 @@ describe.concurrent('memory budget (exit 152, statistics so far)', () => {
     expect(r.stderr).toMatch(/--memory lots: give a size such as 512M or 4G/);
   });
 });
+
+describe('a reader that goes away', () => {
+  // `check spec.ts | head`: once the reader has closed the pipe, the CLI stops quietly with 141 (128 + SIGPIPE),
+  // the shell's code for a process killed by SIGPIPE; never a stack dump.
+  it('stops with 141 and prints no stack when stdout is closed', async ({ expect }) => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['bin/check.mjs', fx('counter.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(141);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+});
