@@ -71,6 +71,16 @@ describe('failures in parallel runs', () => {
     expect(ok.stats.distinct).toBe(16);
   });
 
+  test('a worker thread that dies stops the run with exit code 153, and the next run starts fresh workers', async () => {
+    const loaded = await loadSpec('test/fixtures/worker-exits.ts');
+    const err = await checkConfig(loaded, { workers: 2, parallelThreshold: 1 }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckerError);
+    expect((err as CheckerError).exitCode).toBe(ExitCode.system);
+    expect((err as CheckerError).message).toMatch(/worker thread exited unexpectedly \(code 7\)/);
+    const ok = await checkConfig(await loadSpec('specs/diehard.ts'), { config: 'unreachableGoal', workers: 2, parallelThreshold: 1 });
+    expect(ok.stats.distinct).toBe(16);
+  });
+
   test('a memory budget too small stops cleanly with the statistics so far (exit 152)', async () => {
     const loaded = await loadSpec('specs/filter.ts');
     for (const workers of [1, 2]) {
