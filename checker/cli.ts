@@ -137,7 +137,8 @@ function progressPrinter(quiet: boolean): { onProgress: (p: Progress) => void; d
       const ms = p.seconds * 1000;
       if (tty && ms - lastStatus >= 200) {
         lastStatus = ms;
-        process.stderr.write(`\r\x1b[K${formatProgress(p)}`);
+        // One terminal line, or \r cannot take it back.
+        process.stderr.write(`\r\x1b[K${formatProgress(p).slice(0, Math.max(20, (process.stderr.columns || 120) - 1))}`);
         statusShown = true;
       }
       if (ms - lastLine >= 5000 && p.seconds >= 4.5) {
