@@ -18,7 +18,7 @@ import { CheckerError, MemoryBudgetError, SpecEvalError } from './errors.ts';
 import { chunkStates, PIECES, remapChunk } from './chunks.ts';
 import { compareCandidates, Coord, Expander, type Candidate, type ViolationKind } from './expander.ts';
 import type { Model } from './model.ts';
-import { SeenTable, tableBytes } from './seen-table.ts';
+import { capacityFor, SeenTable, tableBytes } from './seen-table.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 import { acquireCrew, releaseCrew, type Crew, type WorkerHandle } from './crew.ts';
 
@@ -40,7 +40,7 @@ export interface Progress {
   workers: number;
 }
 
-export interface Violation extends Candidate {}
+export type Violation = Candidate;
 
 export interface RunResult {
   readonly stats: Progress;
@@ -73,6 +73,14 @@ export interface EngineOptions {
   initialCapacity?: number;
 }
 
+/** What expanding one level gave: counts, violation candidates, the next level, and (after a stop) what is left. */
+interface LevelResult {
+  generated: number;
+  candidates: Candidate[];
+  chunks: Int32Array[];
+  remaining: number;
+}
+
 /** Levels smaller than this are expanded in the main thread: starting workers would cost more than it saves. */
 const PARALLEL_MIN_STATES = 4096;
 const INITIAL_CAPACITY = 1 << 16;
@@ -100,6 +108,7 @@ export class Engine {
   private crew: Crew | undefined;
   private handles: WorkerHandle[] = [];
   private workersUsed = 1;
+  /** Properties already reported (continue mode): not checked again in later levels. */
   private readonly reported = new Set<string>();
   /** Chunks of expanded levels, handed back to the writers (checker/chunks.ts). */
   private spares: Int32Array[] = [];
@@ -110,7 +119,7 @@ export class Engine {
     this.shared = this.workersWanted > 1;
     // An explicit --memory is allocated (and touched) up front, as TLC's -fpmem; by default the table starts
     // small and doubles up to the default budget, so small specs do not pay for gigabytes they never use.
-    let capacity = opts.memoryBytes !== undefined ? Math.floor((this.budget - 64) / 12.25) : opts.initialCapacity ?? INITIAL_CAPACITY;
+    let capacity = opts.memoryBytes !== undefined ? capacityFor(this.budget) : opts.initialCapacity ?? INITIAL_CAPACITY;
     while (tableBytes(capacity) > this.budget && capacity > 64) capacity >>= 1;
     if (capacity < 64) throw new MemoryBudgetError(`--memory ${this.budget} bytes is too small for even a tiny fingerprint table`);
     try {
@@ -124,7 +133,6 @@ export class Engine {
 
   async run(): Promise<RunResult> {
     const violations: Violation[] = [];
-    const violated = this.reported;
     let bounded = false;
     let memoryExhausted: string | undefined;
     try {
@@ -132,7 +140,7 @@ export class Engine {
       this.local.expandInitial();
       this.generated += this.local.generated;
       let chunks = this.local.out.take();
-      let found = this.decide(this.local.candidates.values(), violations, violated);
+      let found = this.decide(this.local.candidates.values(), violations);
       this.queue = chunks.reduce((n, c) => n + chunkStates(c), 0);
       if (this.queue > 0) this.depth = 1;
       while (!found && this.queue > 0 && !this.stopRequested()) {
@@ -149,7 +157,7 @@ export class Engine {
           break;
         }
         this.generated += level.generated;
-        found = this.decide(level.candidates, violations, violated);
+        found = this.decide(level.candidates, violations);
         this.spares.push(...chunks);
         chunks = level.chunks;
         this.queue = chunks.reduce((n, c) => n + chunkStates(c), 0);
@@ -167,7 +175,8 @@ export class Engine {
   }
 
   /** Records the level's violations; true when the search must stop. */
-  private decide(candidates: Iterable<Candidate>, violations: Violation[], violated: Set<string>): boolean {
+  private decide(candidates: Iterable<Candidate>, violations: Violation[]): boolean {
+    const violated = this.reported;
     const best = new Map<string, Candidate>();
     for (const c of candidates) {
       const old = best.get(c.property);
@@ -218,7 +227,7 @@ export class Engine {
     const old = this.table;
     let capacity = old.capacity * 2;
     if (tableBytes(capacity) > this.budget) {
-      capacity = Math.floor((this.budget - 64) / 12.25);
+      capacity = capacityFor(this.budget);
       if (capacity < old.capacity * 1.1) {
         throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table holds ${old.size.toLocaleString('en-US')} states in ${formatBytes(old.bytes)} and the budget (${formatBytes(this.budget)}, --memory) does not allow it to grow`);
       }
@@ -237,10 +246,10 @@ export class Engine {
     Atomics.store(this.coord, Coord.pause, 0);
   }
 
-  private async localLevel(chunks: Int32Array[]): Promise<{ generated: number; candidates: Candidate[]; chunks: Int32Array[]; remaining: number }> {
+  private async localLevel(chunks: Int32Array[]): Promise<LevelResult> {
     const x = this.local;
     x.out.spares.push(...this.spares.splice(0));
-    x.beginLevel(this.depth, this.skipList());
+    x.beginLevel(this.depth, this.reported);
     Atomics.store(this.coord, Coord.generated, 0);
     let remaining = this.queue;
     for (const chunk of chunks) {
@@ -257,11 +266,6 @@ export class Engine {
     }
     Atomics.store(this.coord, Coord.generated, 0);
     return { generated: x.generated, candidates: [...x.candidates.values()], chunks: x.out.take(), remaining: 0 };
-  }
-
-  /** Properties reported in earlier levels are not checked again (continue mode). */
-  private skipList(): string[] {
-    return [...this.reported];
   }
 
   private async ensureWorkers(): Promise<void> {
@@ -309,12 +313,12 @@ export class Engine {
 
   private post(h: WorkerHandle, m: ToWorker): void { h.worker.postMessage(m); }
 
-  private async parallelLevel(chunks: Int32Array[]): Promise<{ generated: number; candidates: Candidate[]; chunks: Int32Array[]; remaining: number }> {
+  private async parallelLevel(chunks: Int32Array[]): Promise<LevelResult> {
     await this.ensureWorkers();
     Atomics.store(this.coord, Coord.claim, 0);
     Atomics.store(this.coord, Coord.pause, 0);
     Atomics.store(this.coord, Coord.generated, 0);
-    const skip = this.skipList();
+    const skip = [...this.reported]; // properties reported in earlier levels are not checked again
     const spares = this.spares.splice(0);
     this.handles.forEach((h, i) => this.post(h, {
       type: 'level', depth: this.depth, skip, chunks, table: this.table.buffers,

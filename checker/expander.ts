@@ -167,7 +167,9 @@ export class Expander {
    * would wait for each in turn) and then inserts and checks each successor in order.
    */
   private batchStates: unknown[] = [];
-  private batchMeta = new Int32Array(5 * 64);
+  /** Six words per staged successor: fingerprint high, low, action instance, successor index, offset of its
+   * encoding in batchWords, home slot in the seen-table (filled by the touch pass). */
+  private batchMeta = new Int32Array(6 * 64);
   private batchWords = new Int32Array(1024);
   private batchCount = 0;
   private batchWordsUsed = 0;
@@ -180,7 +182,7 @@ export class Expander {
     this.generated++;
     const n = m.encodeAndFingerprint(to, who, from);
     const k = this.batchCount++;
-    if (5 * k + 5 > this.batchMeta.length) {
+    if (6 * k + 6 > this.batchMeta.length) {
       const bigger = new Int32Array(this.batchMeta.length * 2);
       bigger.set(this.batchMeta);
       this.batchMeta = bigger;
@@ -191,11 +193,11 @@ export class Expander {
       this.batchWords = bigger;
     }
     const meta = this.batchMeta;
-    meta[5 * k] = m.fp.high;
-    meta[5 * k + 1] = m.fp.low;
-    meta[5 * k + 2] = instance;
-    meta[5 * k + 3] = index;
-    meta[5 * k + 4] = this.batchWordsUsed;
+    meta[6 * k] = m.fp.high;
+    meta[6 * k + 1] = m.fp.low;
+    meta[6 * k + 2] = instance;
+    meta[6 * k + 3] = index;
+    meta[6 * k + 4] = this.batchWordsUsed;
     const words = this.batchWords;
     const buf = m.codec.buf;
     const at = this.batchWordsUsed;
@@ -210,20 +212,24 @@ export class Expander {
     const table = this.table;
     const entries = table.entries;
     let sink = 0;
-    for (let k = 0; k < count; k++) sink ^= entries[3 * table.home(meta[5 * k]!, meta[5 * k + 1]!) + 1]!;
+    for (let k = 0; k < count; k++) {
+      const home = table.home(meta[6 * k]!, meta[6 * k + 1]!);
+      meta[6 * k + 5] = home;
+      sink ^= entries[3 * home + 1]!;
+    }
     this.sink = sink;
     for (let k = 0; k < count; k++) {
-      const start = meta[5 * k + 4]!;
-      const end = k + 1 < count ? meta[5 * k + 9]! : this.batchWordsUsed;
-      this.successor(from, this.batchStates[k], meta[5 * k + 2]!, meta[5 * k + 3]!, parent, meta[5 * k]!, meta[5 * k + 1]!, start, end - start);
+      const start = meta[6 * k + 4]!;
+      const end = k + 1 < count ? meta[6 * k + 10]! : this.batchWordsUsed;
+      this.successor(from, this.batchStates[k], meta[6 * k + 2]!, meta[6 * k + 3]!, parent, meta[6 * k]!, meta[6 * k + 1]!, meta[6 * k + 5]!, start, end - start);
       this.batchStates[k] = undefined;
     }
     this.batchCount = 0;
     this.batchWordsUsed = 0;
   }
 
-  /** One generated state, already encoded (batchWords[at, at+n)) and fingerprinted (high, low). */
-  private successor(from: unknown, to: unknown, instance: number, index: number, parent: number, high: number, low: number, at: number, n: number): void {
+  /** One generated state, already encoded (batchWords[at, at+n)), fingerprinted (high, low) and placed (home slot). */
+  private successor(from: unknown, to: unknown, instance: number, index: number, parent: number, high: number, low: number, home: number, at: number, n: number): void {
     const m = this.model;
     const step = instance >= 0 ? m.instances[instance]!.step : undefined;
     const spec = m.spec;
@@ -240,7 +246,7 @@ export class Expander {
     const table = this.table;
     let slot = -1;
     if (inModel) {
-      const r = table.insert(high, low, parent, this.markHalf);
+      const r = table.insert(high, low, parent, this.markHalf, home);
       if (r >= 0) slot = r;
       else if (r === -0x80000000) {
         throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table (${table.capacity.toLocaleString('en-US')} slots) filled up while states were being expanded (it grows only between states)`);

@@ -36,6 +36,13 @@ export function tableBytes(capacity: number): number {
   return capacity * 12 + Math.ceil(capacity / 32) * 8 + 64;
 }
 
+/** The most slots whose table fits in `bytes` (the inverse of tableBytes). */
+export function capacityFor(bytes: number): number {
+  let capacity = Math.floor((bytes - 64) / 12.25);
+  while (capacity > 0 && tableBytes(capacity) > bytes) capacity--;
+  return capacity;
+}
+
 function allocate(bytes: number, shared: boolean): ArrayBufferLike {
   return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
@@ -104,13 +111,13 @@ export class SeenTable {
   }
 
   /**
-   * Inserts a fingerprint. Returns its new slot; or -1 - slot when it was there already; or -2^31 when the table
+   * Inserts a fingerprint, probing from `home` (its home slot, if the caller has it already). Returns its new slot; or -1 - slot when it was there already; or -2^31 when the table
    * is past its hard limit.
    */
-  insert(high: number, low: number, parent: number, markHalf: number): number {
+  insert(high: number, low: number, parent: number, markHalf: number, home = this.home(high, low)): number {
     const e = this.entries;
     const cap = this.capacity;
-    let s = this.home(high, low);
+    let s = home;
     for (;;) {
       const li = 3 * s + 1;
       let l = Atomics.load(e, li);
