@@ -17,21 +17,13 @@
  * Deadlock checking is off, as in TCommit.cfg (every behaviour ends when all RMs have decided).
  */
 import { Map as IMap } from 'immutable';
-import { defineSpec, t } from '#tlats';
+import { defineSpec, members, t } from '#tlats';
 
 const RMStates = ['working', 'prepared', 'committed', 'aborted'] as const;
 type RMState = (typeof RMStates)[number];
 
-const parsed = new Map<string, string[]>();
 /** The RM ids of the constant RM ("r1,r2,r3" is {r1, r2, r3}). */
-function rms(RM: string): string[] {
-  let ids = parsed.get(RM);
-  if (ids === undefined) {
-    ids = RM.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
-    parsed.set(RM, ids);
-  }
-  return ids;
-}
+const rms = (RM: string): readonly string[] => members(RM);
 
 interface State { readonly rmState: IMap<string, RMState> }
 

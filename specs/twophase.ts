@@ -22,23 +22,15 @@
  * of a committed RM...) still yields its successor, which is counted as generated.
  */
 import { Map as IMap, Set as ISet } from 'immutable';
-import { defineSpec, t } from '#tlats';
+import { defineSpec, members, t } from '#tlats';
 
 const RMStates = ['working', 'prepared', 'committed', 'aborted'] as const;
 type RMState = (typeof RMStates)[number];
 const TMStates = ['init', 'committed', 'aborted'] as const;
 type TMState = (typeof TMStates)[number];
 
-const parsed = new Map<string, string[]>();
 /** The RM ids of the constant RM ("r1,r2,r3" is {r1, r2, r3}). */
-function rms(RM: string): string[] {
-  let ids = parsed.get(RM);
-  if (ids === undefined) {
-    ids = RM.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
-    parsed.set(RM, ids);
-  }
-  return ids;
-}
+const rms = (RM: string): readonly string[] => members(RM);
 /** The set Message, as strings. */
 const messages = (RM: string): string[] => [...rms(RM).map((rm) => `Prepared:${rm}`), 'Commit', 'Abort'];
 

@@ -149,3 +149,17 @@ export function except<T>(array: readonly T[], i: number, value: T): T[] {
   copy[i] = value;
   return copy;
 }
+
+const membersCache = new Map<string, readonly string[]>();
+/**
+ * The members of a set-valued constant written as a comma-separated list (TLA+ `RM = {r1, r2, r3}` as the string
+ * constant "r1,r2,r3", so it can be set with `--const RM=r1,r2`). Cached: cheap to call from actions.
+ */
+export function members(list: string): readonly string[] {
+  let ids = membersCache.get(list);
+  if (ids === undefined) {
+    ids = list.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+    membersCache.set(list, ids);
+  }
+  return ids;
+}
