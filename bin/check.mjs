@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../checker/cli.ts');
+const { runCli } = await import('../checker/cli/main.ts');
 await runCli();

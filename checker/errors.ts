@@ -23,12 +23,24 @@ export class SpecLoadError extends CheckerError {
 
 /** Evaluating the spec failed: an action or predicate threw, returned something ill-typed, or built a bad state. */
 export class SpecEvalError extends CheckerError {
+  /** The fingerprint of the stored state being expanded when it happened (none for the initial states). */
+  at?: { readonly high: number; readonly low: number };
+  /** The behaviour from an initial state up to that state, rebuilt by replay (TLC: "The behavior up to this point"). */
+  behaviour?: readonly { readonly label: string | null; readonly state: unknown }[];
   constructor(message: string) { super(message, ExitCode.evaluation); }
 }
 
 /** The memory budget is exhausted. */
 export class MemoryBudgetError extends CheckerError {
   constructor(message: string) { super(message, ExitCode.memory); }
+}
+
+/**
+ * A fault of the checker itself, not of the spec or the command line: a worker thread that crashed or exited, a
+ * trace that cannot be replayed, a broken invariant of the engine. TLC's ERROR_SYSTEM (exit 153).
+ */
+export class InternalError extends CheckerError {
+  constructor(message: string) { super(message, ExitCode.system); }
 }
 
 /**

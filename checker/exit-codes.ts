@@ -15,6 +15,8 @@ export const ExitCode = {
   property: 13,
   /** Bad command-line arguments (BSD sysexits EX_USAGE). */
   usage: 64,
+  /** The result could not be written (--json to a file that failed at the end; BSD sysexits EX_IOERR). */
+  ioError: 74,
   /** TLC: an error while evaluating the spec (an action threw, a value cannot be fingerprinted, ...). */
   evaluation: 75,
   /** SIGINT: the run was interrupted; the statistics so far were printed. */
@@ -25,7 +27,7 @@ export const ExitCode = {
   load: 150,
   /** TLC: the state space is too large for the memory budget (ERROR_STATESPACE_TOO_LARGE). */
   memory: 152,
-  /** TLC: a system error (ERROR_SYSTEM): a worker thread crashed. */
+  /** TLC: a system error (ERROR_SYSTEM): a fault of the checker itself, such as a worker thread that crashed. */
   system: 153,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -21,7 +21,7 @@ describe.concurrent('--help, --version, a spec outside the package', () => {
   // --help and --version are requests, not errors: they print what was asked and exit 0, with nothing on stderr.
   it('--help prints the usage and exits 0', async ({ expect }) => {
     const r = await runCli(['--help']);
-    expect(r.stdout).toContain('Usage: check');
+    expect(r.stdout).toContain('Usage: tlats');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { GenericCodec } from '../checker/codec/generic.ts';
 import { SchemaCodec } from '../checker/codec/schema-codec.ts';
 import { EncodeError } from '../checker/errors.ts';
-import { Fingerprinter } from '../checker/hash.ts';
+import { Fingerprinter } from '../checker/codec/fingerprint.ts';
 import { t, type Schema } from '../src/schema.ts';
 import { canonical } from './reference-search.ts';
 

@@ -6,9 +6,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkConfig, type CheckOptions, type CheckResult } from '../checker/check.ts';
-import { shutdownCrews } from '../checker/crew.ts';
-import { loadSpec } from '../checker/load.ts';
+import { checkConfig, type CheckOptions, type CheckResult } from '../checker/run/check.ts';
+import { shutdownCrews } from '../checker/parallel/crew.ts';
+import { loadSpec } from '../checker/run/load.ts';
 import { defineSpec, t, type Spec } from '../src/index.ts';
 
 afterAll(async () => { await shutdownCrews(); });
@@ -51,12 +51,12 @@ describe('state constraint', () => {
     expect(r.stats.depth).toBe(2);
     expect(violationsOf(r)).toEqual({ Below4: 3 });
     expect(traceOf(r, 'Below4')).toEqual([[null, 0], ['jump2', 2], ['jump2', 4]]);
-    expect(r.complete).toBe(true);
+    expect(r.outcome.complete).toBe(true);
   });
 
   it('stopping at the first violation gives the same trace and exit code 12', async () => {
     const r = await check(spec);
-    expect(r.exitCode).toBe(12);
+    expect(r.outcome.exitCode).toBe(12);
     expect(traceOf(r, 'Below4')).toEqual([[null, 0], ['jump2', 2], ['jump2', 4]]);
   });
 
@@ -73,10 +73,10 @@ describe('state constraint', () => {
     };
     const constrained = await check(defineSpec({ ...base, constraint: (s) => s.x < 1 }));
     expect(constrained.violations).toEqual([]);
-    expect(constrained.exitCode).toBe(0);
+    expect(constrained.outcome.exitCode).toBe(0);
     expect([constrained.stats.distinct, constrained.stats.generated, constrained.stats.depth]).toEqual([1, 2, 1]);
     const free = await check(defineSpec(base));
-    expect(free.exitCode).toBe(11);
+    expect(free.outcome.exitCode).toBe(11);
     expect(violationsOf(free)).toEqual({ deadlock: 2 });
   });
 });
@@ -252,10 +252,10 @@ describe('--max-depth', () => {
     const r = await check(counter, { maxDepth: 3 });
     // Levels 1..3 hold 0, 1, 2: stored; 0 and 1 were expanded (generated 1 + 2); 2 is left.
     expect(r.bounded).toBe(true);
-    expect(r.complete).toBe(false);
+    expect(r.outcome.complete).toBe(false);
     expect([r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual([3, 3, 3]);
     expect(r.violations).toEqual([]);
-    expect(r.exitCode).toBe(0);
+    expect(r.outcome.exitCode).toBe(0);
   });
 
   it('one level more reaches the violation at level 4', async () => {
@@ -266,7 +266,7 @@ describe('--max-depth', () => {
   it('a bound beyond the graph\'s depth changes nothing', async () => {
     const r = await check(defineSpec({ ...counter, invariants: {} }), { maxDepth: 11 });
     expect(r.bounded).toBe(false);
-    expect(r.complete).toBe(true);
+    expect(r.outcome.complete).toBe(true);
     expect([r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual([10, 10, 10]);
   });
 });
@@ -297,7 +297,7 @@ describe('initial states', () => {
     });
     for (const continueAfterViolation of [false, true]) {
       const r = await check(spec, { continueAfterViolation });
-      expect(r.exitCode).toBe(12);
+      expect(r.outcome.exitCode).toBe(12);
       expect(violationsOf(r)).toEqual({ Small: 1 });
       expect(r.violations[0]!.trace).toEqual([{ label: null, state: { x: 7 } }]);
     }

@@ -22,7 +22,7 @@
 import fc from 'fast-check';
 import { List, Set as ISet } from 'immutable';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, type CheckResult, type FoundViolation } from '../checker/check.ts';
+import { checkConfig, type CheckResult, type FoundViolation } from '../checker/run/check.ts';
 import { defineSpec, t, type Schema, type Spec, type Step } from '../src/index.ts';
 import { canonical, referenceConstants, referenceSearch, type ReferenceResult } from './reference-search.ts';
 
@@ -315,16 +315,16 @@ function compare(spec: Spec, ref: ReferenceResult, full: CheckResult, first: Che
   if (full.violations.length) {
     const shortest = Math.min(...full.violations.map((v) => v.length));
     expect(full.violations[0]!.length).toBe(shortest);
-    expect(full.exitCode).toBe(EXIT[full.violations[0]!.kind]);
+    expect(full.outcome.exitCode).toBe(EXIT[full.violations[0]!.kind]);
   } else {
-    expect(full.exitCode).toBe(0);
+    expect(full.outcome.exitCode).toBe(0);
   }
 
   // Stopping at the first violation.
   const refViolations = Object.entries(ref.violated);
   if (refViolations.length === 0) {
     expect(first.violations).toEqual([]);
-    expect(first.exitCode).toBe(0);
+    expect(first.outcome.exitCode).toBe(0);
     expect([first.stats.distinct, first.stats.generated, first.stats.depth]).toEqual([ref.distinct, ref.generated, ref.depth]);
     return;
   }
@@ -338,7 +338,7 @@ function compare(spec: Spec, ref: ReferenceResult, full: CheckResult, first: Che
       expect(v.kind).not.toBe('deadlock');
     }
   }
-  expect(first.exitCode).toBe(EXIT[v.kind]);
+  expect(first.outcome.exitCode).toBe(EXIT[v.kind]);
   checkTrace(spec, consts, v);
 }
 

@@ -5,7 +5,7 @@
  * from this tool's output (each one names its source).
  */
 import { describe, expect, test } from 'vitest';
-import { runCase, suiteCases } from '../checker/suite.ts';
+import { runCase, suiteCases } from '../checker/run/suite.ts';
 
 const cases = await suiteCases('specs');
 
@@ -24,7 +24,7 @@ describe('invariant regression suite (specs/)', () => {
       const row = await runCase(c);
       expect(row.error).toBeUndefined();
       expect(row.result!.mismatches).toEqual([]);
-      expect(row.result!.complete).toBe(true);
+      expect(row.result!.outcome.complete).toBe(true);
     });
   }
 });

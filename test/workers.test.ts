@@ -7,12 +7,12 @@
  * thread). Also: failures inside workers, and a memory budget too small.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { checkConfig, type CheckResult } from '../checker/check.ts';
-import { shutdownCrews } from '../checker/crew.ts';
+import { checkConfig, type CheckResult } from '../checker/run/check.ts';
+import { shutdownCrews } from '../checker/parallel/crew.ts';
 import { CheckerError } from '../checker/errors.ts';
 import { ExitCode } from '../checker/exit-codes.ts';
-import { loadSpec } from '../checker/load.ts';
-import { specFiles } from '../checker/suite.ts';
+import { loadSpec } from '../checker/run/load.ts';
+import { specFiles } from '../checker/run/suite.ts';
 
 afterAll(shutdownCrews);
 
@@ -23,7 +23,7 @@ function observable(r: CheckResult): string {
     distinct: r.stats.distinct,
     depth: r.stats.depth,
     queue: r.stats.queue,
-    exitCode: r.exitCode,
+    exitCode: r.outcome.exitCode,
     violations: r.violations.map((v) => ({
       property: v.property,
       length: v.length,
@@ -85,9 +85,9 @@ describe('failures in parallel runs', () => {
     const loaded = await loadSpec('specs/filter.ts');
     for (const workers of [1, 2]) {
       const r = await checkConfig(loaded, { config: 'N4', workers, parallelThreshold: 1, memoryBytes: 64 * 1024 });
-      expect(r.exitCode).toBe(ExitCode.memory);
+      expect(r.outcome.exitCode).toBe(ExitCode.memory);
       expect(r.memoryExhausted).toMatch(/memory budget exhausted/);
-      expect(r.complete).toBe(false);
+      expect(r.outcome.complete).toBe(false);
       // 64 KiB hold 64 KiB / 12.25 B = 5,350 slots, of which 3/4 may be used before the table must grow.
       expect(r.stats.distinct).toBeGreaterThan(3000);
       expect(r.stats.distinct).toBeLessThan(5350);

@@ -1,83 +1,37 @@
 /**
  * The coordinator of the breadth-first search: level-synchronous, in the main thread for small levels and across
- * worker threads for big ones, with the same result either way.
+ * worker threads (checker/parallel/) for big ones, with the same result either way.
  *
- * Each level is a list of frontier chunks. Its states are expanded (checker/expander.ts) by the main thread when
- * the level is small, or by the workers, which claim chunks from a shared counter. When every state of the level
- * has been expanded the coordinator merges the counts and the violation candidates and decides: a violation
- * stops the search after its level (so the counts are those of whole levels), and the one reported is the
- * smallest candidate in a canonical order. The seen-table grows when it is 3/4 full: expansion pauses, the
- * coordinator rehashes into a bigger table within the memory budget and remaps the frontier, expansion resumes.
+ * Each level is a list of frontier chunks. Its states are expanded (./expander.ts) by the main thread when the
+ * level is small, or by the workers, which claim chunks from a shared counter. When every state of the level has
+ * been expanded the coordinator merges the counts and the violation candidates and decides: a violation stops the
+ * search after its level (so the counts are those of whole levels), and the one reported is the smallest candidate
+ * in a canonical order. The seen-table grows when it is 3/4 full: expansion pauses, the coordinator rehashes into a
+ * bigger table within the memory budget and remaps the frontier, expansion resumes.
  *
- * Why level-synchronous: the set of states at each depth does not depend on who explores them, so the counts,
- * the depth, the parent links (lowered to the smallest-fingerprint parent, checker/seen-table.ts) and the traces
+ * Why level-synchronous: the set of states at each depth does not depend on who explores them, so the counts, the
+ * depth, the parent links (lowered to the smallest-fingerprint parent, checker/store/seen-table.ts) and the traces
  * are the same for every worker count and every run. docs/design.md has the argument.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { CheckerError, MemoryBudgetError, SpecEvalError } from './errors.ts';
-import { chunkStates, PIECES, remapChunk } from './chunks.ts';
-import { compareCandidates, Coord, Expander, type Candidate, type ViolationKind } from './expander.ts';
-import type { Model } from './model.ts';
-import { capacityFor, SeenTable, tableBytes } from './seen-table.ts';
-import type { FromWorker, ToWorker } from './worker.ts';
-import { acquireCrew, releaseCrew, type Crew, type WorkerHandle } from './crew.ts';
-
-export type { ViolationKind };
-
-export interface Progress {
-  generated: number;
-  distinct: number;
-  /** BFS levels so far; the initial states are depth 1 (as TLC counts). */
-  depth: number;
-  /** States waiting to be expanded. */
-  queue: number;
-  seconds: number;
-  /** Bytes of the seen-table. */
-  tableBytes: number;
-  /** The memory budget for the seen-table. */
-  budgetBytes: number;
-  tableFill: number;
-  workers: number;
-}
-
-export type Violation = Candidate;
-
-export interface RunResult {
-  readonly stats: Progress;
-  /** Canonically ordered; with `continueAfterViolation`, at most one per property. */
-  readonly violations: Violation[];
-  /** The search stopped at maxDepth with states left to expand. */
-  readonly bounded: boolean;
-  readonly interrupted: boolean;
-  /** Set when the memory budget ran out: the search stopped cleanly there. */
-  readonly memoryExhausted?: string;
-  readonly table: SeenTable;
-}
-
-export interface EngineOptions {
-  maxDepth?: number;
-  /** Report every violated property (each with its own shortest trace) instead of stopping after the first. */
-  continueAfterViolation?: boolean;
-  /** Worker threads for big levels (default: the number of cores). 1: everything in the main thread. */
-  workers?: number;
-  /** Budget for the seen-table in bytes (default: a quarter of physical memory). */
-  memoryBytes?: number;
-  /** Called every `progressEveryMs` (and at the end) with the statistics so far. */
-  onProgress?: (p: Progress) => void;
-  progressEveryMs?: number;
-  /** Polled at the same points: return true to stop (SIGINT). */
-  shouldStop?: () => boolean;
-  /** Levels with fewer states are expanded in the main thread (default 4096; tests lower it to force workers). */
-  parallelThreshold?: number;
-  /** Slots of the first table when no --memory is given (default 64 Ki; tests lower it to force growth). */
-  initialCapacity?: number;
-}
+import { CheckerError, InternalError, MemoryBudgetError, SpecEvalError } from '../errors.ts';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
+import type { Model } from '../model/model.ts';
+import { acquireCrew, releaseCrew, type Crew, type WorkerHandle } from '../parallel/crew.ts';
+import { Coord, type FromWorker, type ToWorker, type WorkerError } from '../parallel/protocol.ts';
+import { piecesPerChunk, remapChunk, statesIn, type Chunk } from '../store/frontier.ts';
+import { capacityFor, SeenTable, tableBytes } from '../store/seen-table.ts';
+import { formatBytes } from '../units.ts';
+import { compareCandidates, type Candidate } from './candidates.ts';
+import { Expander } from './expander.ts';
+import type { SearchOptions, SearchResult, SearchStats } from './types.ts';
+import type { ParentLinks } from '../store/types.ts';
 
 /** What expanding one level gave: counts, violation candidates, the next level, and (after a stop) what is left. */
 interface LevelResult {
   generated: number;
   candidates: Candidate[];
-  chunks: Int32Array[];
+  chunks: Chunk[];
   remaining: number;
 }
 
@@ -88,12 +42,21 @@ const INITIAL_CAPACITY = 1 << 16;
 export const defaultWorkers = (): number => availableParallelism();
 export const defaultMemoryBytes = (): number => Math.floor(totalmem() / 4);
 
-const formatBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(0)} MiB` : `${(b / 2 ** 10).toFixed(0)} KiB`);
-
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The error a worker reported, as the coordinator rethrows it. */
+function errorFromWorker(m: WorkerError): CheckerError {
+  if (m.exitCode === ExitCode.evaluation) {
+    const e = new SpecEvalError(m.message);
+    if (m.at) e.at = m.at;
+    return e;
+  }
+  if (m.exitCode === ExitCode.memory) return new MemoryBudgetError(m.message);
+  if (m.exitCode === ExitCode.system) return new InternalError(m.message);
+  return new CheckerError(m.message, m.exitCode as ExitCodeValue);
+}
 
-export class Engine {
+export class BfsSearch {
   private table: SeenTable;
   private readonly coord: Int32Array;
   private readonly local: Expander;
@@ -108,12 +71,12 @@ export class Engine {
   private crew: Crew | undefined;
   private handles: WorkerHandle[] = [];
   private workersUsed = 1;
-  /** Properties already reported (continue mode): not checked again in later levels. */
-  private readonly reported = new Set<string>();
-  /** Chunks of expanded levels, handed back to the writers (checker/chunks.ts). */
-  private spares: Int32Array[] = [];
+  /** Ranks of the properties already reported (continue mode): not checked again in later levels. */
+  private readonly reported = new Set<number>();
+  /** Chunks of expanded levels, handed back to the writers (checker/store/frontier.ts). */
+  private spares: Chunk[] = [];
 
-  constructor(private readonly model: Model, private readonly opts: EngineOptions = {}, private readonly specFile?: string) {
+  constructor(private readonly model: Model, private readonly opts: SearchOptions = {}, private readonly specFile?: string) {
     this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
     this.budget = opts.memoryBytes ?? defaultMemoryBytes();
     this.shared = this.workersWanted > 1;
@@ -131,8 +94,11 @@ export class Engine {
     this.local = new Expander(model, this.table, this.coord, this.shared);
   }
 
-  async run(): Promise<RunResult> {
-    const violations: Violation[] = [];
+  /** The parent links as they are now (for the behaviour up to an evaluation error). */
+  get parents(): ParentLinks { return this.table; }
+
+  async run(): Promise<SearchResult> {
+    const violations: Candidate[] = [];
     let bounded = false;
     let memoryExhausted: string | undefined;
     try {
@@ -141,7 +107,7 @@ export class Engine {
       this.generated += this.local.generated;
       let chunks = this.local.out.take();
       let found = this.decide(this.local.candidates.values(), violations);
-      this.queue = chunks.reduce((n, c) => n + chunkStates(c), 0);
+      this.queue = statesIn(chunks);
       if (this.queue > 0) this.depth = 1;
       while (!found && this.queue > 0 && !this.stopRequested()) {
         if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) { bounded = true; break; }
@@ -150,17 +116,16 @@ export class Engine {
         const level = this.queue >= (this.opts.parallelThreshold ?? PARALLEL_MIN_STATES) && this.workersWanted > 1
           ? await this.parallelLevel(chunks)
           : await this.localLevel(chunks);
+        this.generated += level.generated;
         if (this.stopRequested()) {
           // Interrupted: what is left is the unexpanded part of this level and what the level found so far.
-          this.queue = level.remaining + level.chunks.reduce((n, c) => n + chunkStates(c), 0);
-          this.generated += level.generated;
+          this.queue = level.remaining + statesIn(level.chunks);
           break;
         }
-        this.generated += level.generated;
         found = this.decide(level.candidates, violations);
         this.spares.push(...chunks);
         chunks = level.chunks;
-        this.queue = chunks.reduce((n, c) => n + chunkStates(c), 0);
+        this.queue = statesIn(chunks);
         if (this.queue > 0) this.depth++;
       }
     } catch (e) {
@@ -171,25 +136,25 @@ export class Engine {
     await this.releaseWorkers(false);
     const stats = this.progress();
     this.opts.onProgress?.(stats);
-    return { stats, violations, bounded, interrupted: this.stopRequested(), memoryExhausted, table: this.table };
+    return { stats, violations, bounded, interrupted: this.stopRequested(), memoryExhausted, parents: this.table };
   }
 
   /** Records the level's violations; true when the search must stop. */
-  private decide(candidates: Iterable<Candidate>, violations: Violation[]): boolean {
-    const violated = this.reported;
+  private decide(candidates: Iterable<Candidate>, violations: Candidate[]): boolean {
     const best = new Map<string, Candidate>();
     for (const c of candidates) {
       const old = best.get(c.property);
       if (!old || compareCandidates(c, old) < 0) best.set(c.property, c);
     }
-    const sorted = [...best.values()].filter((c) => !violated.has(c.property)).sort(compareCandidates);
+    const sorted = [...best.values()].filter((c) => !this.reported.has(c.rank)).sort(compareCandidates);
     if (sorted.length === 0) return false;
-    if (!this.opts.continueAfterViolation) {
-      violations.push(sorted[0]!);
-      return true;
+    const accepted = this.opts.continueAfterViolation ? sorted : [sorted[0]!];
+    for (const c of accepted) {
+      violations.push(c);
+      this.reported.add(c.rank);
+      this.opts.onViolation?.(c, this.table);
     }
-    for (const c of sorted) { violations.push(c); violated.add(c.property); }
-    return false;
+    return !this.opts.continueAfterViolation;
   }
 
   private stopRequested(): boolean {
@@ -198,7 +163,7 @@ export class Engine {
     return false;
   }
 
-  private progress(): Progress {
+  private progress(): SearchStats {
     const distinct = this.table.size;
     return {
       generated: this.generated + Atomics.load(this.coord, Coord.generated),
@@ -223,7 +188,7 @@ export class Engine {
   }
 
   /** Doubles the table (or grows it to what the budget allows) and remaps every frontier chunk given. */
-  private grow(chunkLists: Int32Array[][]): void {
+  private grow(chunkLists: Chunk[][]): void {
     const old = this.table;
     let capacity = old.capacity * 2;
     if (tableBytes(capacity) > this.budget) {
@@ -246,7 +211,7 @@ export class Engine {
     Atomics.store(this.coord, Coord.pause, 0);
   }
 
-  private async localLevel(chunks: Int32Array[]): Promise<LevelResult> {
+  private async localLevel(chunks: Chunk[]): Promise<LevelResult> {
     const x = this.local;
     x.out.spares.push(...this.spares.splice(0));
     x.beginLevel(this.depth, this.reported);
@@ -262,7 +227,7 @@ export class Engine {
         await this.maybeReport();
         if (this.stopRequested()) return { generated: x.generated, candidates: [], chunks: x.out.take(), remaining };
       }
-      remaining -= chunkStates(chunk);
+      remaining -= chunk[1]!;
     }
     Atomics.store(this.coord, Coord.generated, 0);
     return { generated: x.generated, candidates: [...x.candidates.values()], chunks: x.out.take(), remaining: 0 };
@@ -270,7 +235,7 @@ export class Engine {
 
   private async ensureWorkers(): Promise<void> {
     if (this.handles.length) return;
-    if (!this.specFile) throw new SpecEvalError('internal: parallel search needs the spec file');
+    if (!this.specFile) throw new InternalError('the parallel search needs the spec file, and none was given');
     this.crew = await acquireCrew(this.workersWanted);
     this.handles = this.crew.handles;
     this.workersUsed = this.handles.length;
@@ -278,19 +243,14 @@ export class Engine {
       this.post(h, {
         type: 'setup',
         specFile: this.specFile,
-        modelOptions: {
-          config: this.model.opts.config,
-          constOverrides: this.model.opts.constOverrides,
-          invariants: this.model.opts.invariants,
-          noDeadlock: this.model.opts.noDeadlock,
-        },
+        modelOptions: this.model.opts,
         table: this.table.buffers,
         coord: this.coord.buffer as SharedArrayBuffer,
       });
     }
     for (const h of this.handles) {
       const m = await this.receive(h);
-      if (m.type !== 'ready') throw new SpecEvalError(`internal: worker said ${m.type} before ready`);
+      if (m.type !== 'ready') throw new InternalError(`a worker said ${m.type} before ready`);
     }
   }
 
@@ -299,7 +259,7 @@ export class Engine {
     for (;;) {
       if (h.inbox.length) {
         const m = h.inbox.shift()!;
-        if (m.type === 'error') throw new CheckerError(m.message, m.exitCode as CheckerError['exitCode']);
+        if (m.type === 'error') throw errorFromWorker(m);
         return m;
       }
       await new Promise<void>((resolve) => {
@@ -313,19 +273,19 @@ export class Engine {
 
   private post(h: WorkerHandle, m: ToWorker): void { h.worker.postMessage(m); }
 
-  private async parallelLevel(chunks: Int32Array[]): Promise<LevelResult> {
+  private async parallelLevel(chunks: Chunk[]): Promise<LevelResult> {
     await this.ensureWorkers();
     Atomics.store(this.coord, Coord.claim, 0);
     Atomics.store(this.coord, Coord.pause, 0);
     Atomics.store(this.coord, Coord.generated, 0);
-    const skip = [...this.reported]; // properties reported in earlier levels are not checked again
+    const skip = [...this.reported];
     const spares = this.spares.splice(0);
     this.handles.forEach((h, i) => this.post(h, {
       type: 'level', depth: this.depth, skip, chunks, table: this.table.buffers,
       spares: spares.filter((_, j) => j % this.handles.length === i),
     }));
     const done = new Map<WorkerHandle, Extract<FromWorker, { type: 'done' }>>();
-    const paused = new Map<WorkerHandle, Int32Array[]>();
+    const paused = new Map<WorkerHandle, Chunk[]>();
     let waiting = [...this.handles];
     for (;;) {
       // Wait until every worker is done or paused.
@@ -347,18 +307,17 @@ export class Engine {
     const generated = results.reduce((n, r) => n + r.generated, 0);
     Atomics.store(this.coord, Coord.generated, 0);
     // After a stop, the chunks no worker claimed were not expanded (claimed ones may be partly expanded).
-    const pieces = this.model.codec.fixedWidth >= 0 ? PIECES : 1;
+    const pieces = piecesPerChunk(this.model.codec.fixedWidth);
     const claimed = Math.min(Math.ceil(Atomics.load(this.coord, Coord.claim) / pieces), chunks.length);
-    const remaining = chunks.slice(claimed).reduce((n, c) => n + chunkStates(c), 0);
     return {
       generated,
-      candidates: results.flatMap((r) => r.candidates as Candidate[]),
+      candidates: results.flatMap((r) => r.candidates),
       chunks: results.flatMap((r) => r.chunks),
-      remaining,
+      remaining: statesIn(chunks.slice(claimed)),
     };
   }
 
-  /** Gives the workers back for the next run, or ends them if this run failed (they may be mid-level). */
+  /** Gives the workers back for the next run, or retires them if this run failed (they may be mid-level). */
   private async releaseWorkers(failed: boolean): Promise<void> {
     const crew = this.crew;
     this.crew = undefined;

@@ -22,8 +22,12 @@
  *
  * 12.25 bytes a slot; growth (rehash into a bigger table) is done by the coordinator while no worker runs.
  */
+import type { FingerprintSet, ParentLinks } from './types.ts';
+
 export const BUSY = -1;
 const SIZE = 0;
+/** What `insert` returns when the table is past its hard limit. */
+export const TABLE_FULL = -0x80000000;
 
 export interface TableBuffers {
   readonly capacity: number;
@@ -47,7 +51,7 @@ function allocate(bytes: number, shared: boolean): ArrayBufferLike {
   return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
-export class SeenTable {
+export class SeenTable implements FingerprintSet, ParentLinks {
   readonly capacity: number;
   readonly entries: Int32Array;
   readonly marks: Int32Array;
@@ -111,8 +115,8 @@ export class SeenTable {
   }
 
   /**
-   * Inserts a fingerprint, probing from `home` (its home slot, if the caller has it already). Returns its new slot; or -1 - slot when it was there already; or -2^31 when the table
-   * is past its hard limit.
+   * Inserts a fingerprint, probing from `home` (its home slot, if the caller has it already). Returns its new slot;
+   * or -1 - slot when it was there already; or TABLE_FULL when the table is past its hard limit.
    */
   insert(high: number, low: number, parent: number, markHalf: number, home = this.home(high, low)): number {
     const e = this.entries;
@@ -122,7 +126,7 @@ export class SeenTable {
       const li = 3 * s + 1;
       let l = Atomics.load(e, li);
       if (l === 0) {
-        if (this.full) return -0x80000000;
+        if (this.full) return TABLE_FULL;
         if (Atomics.compareExchange(e, li, 0, BUSY) === 0) {
           if (++this.pending >= this.flushEvery) this.flush();
           e[li - 1] = high;
@@ -141,7 +145,6 @@ export class SeenTable {
 
   high(slot: number): number { return this.entries[3 * slot]!; }
   low(slot: number): number { return this.entries[3 * slot + 1]!; }
-  parent(slot: number): number { return this.entries[3 * slot + 2]!; }
 
   /** The slot holding a fingerprint, or -1. */
   lookup(high: number, low: number): number {

@@ -1,55 +1,93 @@
 /**
  * Showing state values to people: a compact one-line notation (`{ pc: [0, 1], tlb: Map { 0: "P1" } }`), a
  * multi-line one for whole states, and the field-by-field difference between two states that traces print.
+ *
+ * Long values are elided unless `full` is asked for (`--full-trace`): a collection of more than ELIDE_AFTER items
+ * shows its size, its first and its last few items (`[1,000,000 items: 0, 0, 0, 0, 0, …, 0, 0, 0]`), and a long
+ * string its ends and its length. A trace or an error message then stays readable whatever the spec holds.
  */
 import { List, Map as IMap, OrderedMap, OrderedSet, Record as IRecord, Set as ISet, isImmutable } from 'immutable';
+import { formatCount } from '../units.ts';
+
+export interface FormatOptions {
+  /** Put a record's top-level fields on lines of their own, indented by this many spaces. */
+  readonly indent?: number;
+  /** Show every item of every collection and whole strings. */
+  readonly full?: boolean;
+}
+
+/** Collections longer than this are elided. */
+export const ELIDE_AFTER = 12;
+const HEAD = 5;
+const TAIL = 3;
+const LONG_STRING = 200;
 
 function key(k: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
 }
 
 /** One value on one line; with `indent`, a record's top-level fields go on lines of their own. */
-export function formatValue(v: unknown, indent = 0): string {
-  if (indent > 0 && isRecordLike(v)) {
-    const pad = ' '.repeat(indent);
-    return entriesOf(v).map(([k, x]) => `${pad}${key(k)} = ${formatValue(x)}`).join('\n');
+export function formatValue(v: unknown, opts: FormatOptions = {}): string {
+  const full = opts.full === true;
+  if (opts.indent && opts.indent > 0 && isRecordLike(v)) {
+    const pad = ' '.repeat(opts.indent);
+    return items(entriesOf(v), full).map((e) => (e === ELIDED ? `${pad}…` : `${pad}${key(e[0])} = ${show(e[1], new Set(), full)}`)).join('\n');
   }
-  return show(v, new Set());
+  return show(v, new Set(), full);
 }
 
-function show(v: unknown, seen: Set<unknown>): string {
+/** Where `items` left items out. */
+export const ELIDED = Symbol('elided');
+
+/** The items to show: all of them, or the first and last few with a marker between. */
+export function items<T>(all: readonly T[], full: boolean): (T | typeof ELIDED)[] {
+  if (full || all.length <= ELIDE_AFTER) return [...all];
+  return [...all.slice(0, HEAD), ELIDED, ...all.slice(all.length - TAIL)];
+}
+
+/** `open items close`, with the size in front when elided: `[1,000 items: 0, 1, …, 999]`. */
+function join<T>(open: string, close: string, all: readonly T[], full: boolean, noun: string, one: (x: T) => string): string {
+  if (all.length === 0) return `${open}${close}`;
+  const shown = items(all, full).map((x) => (x === ELIDED ? '…' : one(x as T)));
+  const count = shown.length < all.length ? `${formatCount(all.length)} ${noun}: ` : '';
+  const spaced = open.endsWith('{');
+  return spaced ? `${open} ${count}${shown.join(', ')} ${close}` : `${open}${count}${shown.join(', ')}${close}`;
+}
+
+function showString(s: string, full: boolean): string {
+  if (full || s.length <= LONG_STRING) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, 60))}…${JSON.stringify(s.slice(-20))} (${formatCount(s.length)} characters)`;
+}
+
+function show(v: unknown, seen: Set<unknown>, full: boolean): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   switch (typeof v) {
-    case 'string': return JSON.stringify(v);
+    case 'string': return showString(v, full);
     case 'number': case 'boolean': case 'bigint': return String(v);
     case 'function': return `[function ${(v as { name?: string }).name || 'anonymous'}]`;
     case 'symbol': return v.toString();
   }
   if (seen.has(v)) return '[cycle]';
   seen.add(v);
+  const sub = (x: unknown) => show(x, seen, full);
+  const field = ([k, x]: [string, unknown]) => `${key(k)}: ${sub(x)}`;
   try {
-    if (Array.isArray(v)) return `[${v.map((x) => show(x, seen)).join(', ')}]`;
-    if (IRecord.isRecord(v)) {
-      const name = IRecord.getDescriptiveName(v as IRecord<any>);
-      return `${name} { ${entriesOf(v).map(([k, x]) => `${key(k)}: ${show(x, seen)}`).join(', ')} }`;
-    }
-    if (List.isList(v)) return `List [${(v as List<unknown>).map((x) => show(x, seen)).join(', ')}]`;
+    if (Array.isArray(v)) return join('[', ']', v, full, 'items', sub);
+    if (IRecord.isRecord(v)) return join(`${IRecord.getDescriptiveName(v as IRecord<any>)} {`, '}', entriesOf(v), full, 'fields', field);
+    if (List.isList(v)) return join('List [', ']', (v as List<unknown>).toArray(), full, 'items', sub);
     if (IMap.isMap(v)) {
       const name = OrderedMap.isOrderedMap(v) ? 'OrderedMap' : 'Map';
-      const parts = [...(v as IMap<unknown, unknown>)].map(([k, x]) => `${show(k, seen)}: ${show(x, seen)}`);
-      return `${name} { ${parts.join(', ')} }`;
+      return join(`${name} {`, '}', [...(v as IMap<unknown, unknown>)], full, 'entries', ([k, x]) => `${sub(k)}: ${sub(x)}`);
     }
     if (ISet.isSet(v)) {
       const name = OrderedSet.isOrderedSet(v) ? 'OrderedSet' : 'Set';
-      return `${name} { ${[...(v as ISet<unknown>)].map((x) => show(x, seen)).join(', ')} }`;
+      return join(`${name} {`, '}', [...(v as ISet<unknown>)], full, 'elements', sub);
     }
     if (isImmutable(v)) return String(v);
     const proto = Object.getPrototypeOf(v);
     const prefix = proto !== Object.prototype && proto !== null ? `${proto?.constructor?.name ?? 'object'} ` : '';
-    const entries = Object.entries(v as object);
-    if (entries.length === 0) return `${prefix}{}`;
-    return `${prefix}{ ${entries.map(([k, x]) => `${key(k)}: ${show(x, seen)}`).join(', ')} }`;
+    return join(`${prefix}{`, '}', Object.entries(v as object), full, 'fields', field);
   } finally {
     seen.delete(v);
   }

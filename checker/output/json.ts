@@ -1,23 +1,25 @@
 /**
- * The machine-readable result written by `--json FILE|-`. Schema: docs/json-output.md. Traces are ITF.
+ * The machine-readable result written by `--json FILE|-`. Schema: docs/json-output.md. Traces are ITF. The
+ * verdict, completeness and exit code are the run's outcome (checker/run/outcome.ts), as everywhere else.
  */
-import type { CheckResult } from './check.ts';
-import { collisionProbability } from './hash.ts';
+import { collisionProbability } from '../codec/fingerprint.ts';
+import type { CheckResult } from '../run/check.ts';
 import { toItfTrace } from './itf.ts';
-import { matrixCell } from './report.ts';
+import { matrixCell } from './matrix.ts';
 
-export const JSON_FORMAT_VERSION = 1;
+export const JSON_FORMAT_VERSION = 2;
 
 export function resultToJson(r: CheckResult): Record<string, unknown> {
   const s = r.stats;
   return {
     config: r.config ?? null,
-    constants: r.constants,
+    constants: { ...r.constants },
+    overrides: r.overrides,
     properties: r.properties,
-    verdict: r.memoryExhausted ? 'out-of-memory' : r.interrupted ? 'interrupted' : r.violations.length ? 'violated' : r.bounded ? 'bounded' : 'holds',
-    complete: r.complete,
+    verdict: r.outcome.verdict,
+    complete: r.outcome.complete,
     ...(r.memoryExhausted ? { error: r.memoryExhausted } : {}),
-    exitCode: r.exitCode,
+    exitCode: r.outcome.exitCode,
     stats: {
       generated: s.generated,
       distinct: s.distinct,
@@ -40,16 +42,22 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
   };
 }
 
-export function runToJson(specName: string, file: string, mode: 'single' | 'matrix', results: CheckResult[], exitCode: number, version: string): Record<string, unknown> {
+/** A matrix row that could not be checked. */
+export interface JsonErrorRow { readonly config: string; readonly message: string; readonly exitCode: number }
+
+export function runToJson(
+  spec: { name: string; file: string }, mode: 'single' | 'matrix', results: readonly (CheckResult | JsonErrorRow)[],
+  exitCode: number, version: string, peakRssBytes: number,
+): Record<string, unknown> {
   return {
     tool: 'tlats',
     version,
     format: JSON_FORMAT_VERSION,
-    spec: { name: specName, file },
+    spec,
     mode,
     exitCode,
     /** Peak resident set size of the whole process (all threads), as the OS reports it. */
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    results: results.map(resultToJson),
+    peakRssBytes,
+    results: results.map((r) => ('message' in r ? { config: r.config, verdict: 'error', error: r.message, exitCode: r.exitCode } : resultToJson(r))),
   };
 }

@@ -6,8 +6,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import type { Spec } from '../src/spec.ts';
-import { SpecLoadError } from './errors.ts';
+import type { Spec } from '../../src/spec.ts';
+import { SpecLoadError } from '../errors.ts';
 
 export interface LoadedSpec {
   readonly spec: Spec;

@@ -7,7 +7,7 @@
  * carries the action label that produced it (`"action"`), which ITF allows as free-form metadata.
  */
 import { List, Map as IMap, Record as IRecord, Set as ISet } from 'immutable';
-import type { TraceStep } from './trace.ts';
+import type { TraceStep } from '../search/trace.ts';
 
 export type ItfValue = unknown;
 
@@ -38,7 +38,7 @@ function fieldsOf(state: unknown): Record<string, unknown> {
   return state as Record<string, unknown>;
 }
 
-export function toItfTrace(trace: TraceStep[], meta: Record<string, unknown>): Record<string, unknown> {
+export function toItfTrace(trace: readonly TraceStep[], meta: Record<string, unknown>): Record<string, unknown> {
   const vars = trace.length ? Object.keys(fieldsOf(trace[0]!.state)) : [];
   return {
     '#meta': { format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', ...meta },

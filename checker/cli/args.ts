@@ -1,0 +1,131 @@
+/**
+ * The command line, parsed (yargs) and validated before anything is loaded or run: every value is checked as
+ * typed, and a bad one is a UsageError (exit 64) that repeats what was typed. Output paths are tried for writing
+ * up front, so a run never ends by failing to write its result.
+ */
+import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
+import yargs from 'yargs';
+import { UsageError } from '../errors.ts';
+import { MAX_WORKERS } from '../parallel/crew.ts';
+import { checkSuiteFolder } from '../run/suite.ts';
+
+export interface CliArgs {
+  readonly spec?: string;
+  readonly config?: string;
+  /** `--const` items as typed (NAME=VALUE); parsed by type once the spec is loaded (./constants.ts). */
+  readonly const: readonly string[];
+  readonly invariant: readonly string[];
+  readonly deadlock: boolean;
+  readonly maxDepth?: number;
+  readonly continue: boolean;
+  readonly fullTrace: boolean;
+  /** A file, or '-' for stdout. */
+  readonly json?: string;
+  readonly quiet: boolean;
+  readonly list: boolean;
+  readonly suite?: string;
+  readonly workers?: number;
+  readonly memory?: number;
+}
+
+/** The smallest `--memory` that holds a useful fingerprint table. */
+export const MIN_MEMORY = 64 * 1024;
+
+/** Parses a size such as 512M, 4G, 100k or a plain number of bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmgt]?)(i?b)?$/i.exec(text);
+  if (!m) throw new UsageError(`--memory ${text}: give a size such as 512M or 4G`);
+  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const bytes = Math.floor(Number(m[1]) * scale);
+  if (bytes < MIN_MEMORY) {
+    const unitless = m[2] === '' && !m[3];
+    throw new UsageError(`--memory ${text}: ${bytes.toLocaleString('en-US')} bytes is too small for the fingerprint table; give at least 64K${unitless && bytes > 0 ? ` (a plain number is bytes: for megabytes write ${text}M)` : ''}`);
+  }
+  return bytes;
+}
+
+/** A whole number from `min` to `max`, written in decimal digits only. */
+function wholeNumber(option: string, raw: unknown, min: number, max: number, what: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) throw new UsageError(`--${option} ${text}: give ${what}`);
+  return value;
+}
+
+/** Fails now if `path` cannot be written (missing folder, a folder, no permission, read-only file system). */
+export function checkWritable(option: string, path: string): void {
+  if (path === '') throw new UsageError(`--${option} needs a file name (or - for stdout)`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${option} ${path}: is a folder; give a file name`);
+  const existed = existsSync(path);
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (e) {
+    throw new UsageError(`--${option} ${path}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!existed) unlinkSync(path);
+}
+
+export type Parsed = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'done' };
+
+export function parseArgs(argv: readonly string[], version: string, columns: number): Parsed {
+  let failure: string | undefined;
+  // `--json -` means stdout; yargs would otherwise read the lone dash as a positional.
+  const args = argv.map((a, i) => (a === '-' && argv[i - 1] === '--json' ? '--json=-' : a)).filter((a, i, all) => !(a === '--json' && all[i + 1] === '--json=-'));
+  const parsed = yargs(args)
+    .scriptName('tlats')
+    .usage('Usage: tlats <spec.ts> [options]\n       tlats --list <spec.ts>\n       tlats --suite <folder>\n\n(`check` is the same command inside the tlats repository.)')
+    .command('$0 [spec]', 'Check a spec: every reachable state, breadth-first', (y) =>
+      y.positional('spec', { type: 'string', describe: 'the spec module (.ts)' }))
+    .option('config', { type: 'string', describe: 'check one named configuration (all: the verdict matrix of every one)' })
+    .option('const', { type: 'string', array: true, default: [], describe: 'override a constant: --const N=4 (repeatable)' })
+    .option('invariant', { type: 'string', array: true, default: [], describe: 'check only this invariant (repeatable)' })
+    .option('deadlock', { type: 'boolean', default: true, describe: 'check for deadlock (--no-deadlock turns it off)' })
+    .option('max-depth', { type: 'string', describe: 'explore at most N levels (initial states are level 1)' })
+    .option('continue', { type: 'boolean', default: false, describe: 'report every violated property, each with its shortest trace' })
+    .option('full-trace', { type: 'boolean', default: false, describe: 'print whole states in traces, not only what changed, and long values whole' })
+    .option('json', { type: 'string', describe: 'write the result as JSON (traces in ITF) to FILE, or - for stdout' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only the verdict, traces and statistics' })
+    .option('list', { type: 'boolean', default: false, describe: 'list the spec\'s constants, configurations, actions and properties' })
+    .option('workers', { type: 'string', describe: 'worker threads for big BFS levels (default: the number of cores)' })
+    .option('memory', { type: 'string', describe: 'budget for the fingerprint table: 512M, 4G, ... (default: a quarter of RAM)' })
+    .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
+    .strict()
+    .version(version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, columns || 110))
+    .exitProcess(false)
+    .fail((msg, err) => { failure = msg || err?.message || 'bad arguments'; })
+    .parseSync() as unknown as Record<string, unknown>;
+  if (failure) throw new UsageError(`${failure}\nRun tlats --help for the options.`);
+  if (parsed.help || parsed.version) return { kind: 'done' };
+  const one = (name: string): string | undefined => {
+    const v = parsed[name];
+    if (Array.isArray(v)) throw new UsageError(`--${name} is given ${v.length} times; give it once`);
+    return v as string | undefined;
+  };
+  const cli: CliArgs = {
+    spec: parsed.spec as string | undefined,
+    config: one('config'),
+    const: (parsed.const as string[]) ?? [],
+    invariant: (parsed.invariant as string[]) ?? [],
+    deadlock: parsed.deadlock as boolean,
+    maxDepth: wholeNumber('max-depth', one('maxDepth'), 1, Number.MAX_SAFE_INTEGER, 'a whole number of levels, at least 1'),
+    continue: parsed.continue as boolean,
+    fullTrace: parsed.fullTrace as boolean,
+    json: one('json'),
+    quiet: parsed.quiet as boolean,
+    list: parsed.list as boolean,
+    suite: one('suite'),
+    workers: wholeNumber('workers', one('workers'), 1, MAX_WORKERS, `a whole number of threads from 1 to ${MAX_WORKERS}`),
+    memory: one('memory') === undefined ? undefined : parseSize(String(one('memory'))),
+  };
+  if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
+  if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');
+  if (cli.suite === '') throw new UsageError('--suite needs a folder');
+  if (cli.suite !== undefined) checkSuiteFolder(cli.suite);
+  if (cli.json !== undefined && (cli.suite !== undefined || cli.list)) throw new UsageError(`--json: ${cli.list ? '--list' : '--suite'} writes no JSON`);
+  if (cli.json !== undefined && cli.json !== '-') checkWritable('json', cli.json);
+  return { kind: 'run', args: cli };
+}

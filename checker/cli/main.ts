@@ -1,0 +1,191 @@
+/**
+ * The `tlats` command (also `check` inside this repository): parses the arguments (./args.ts), loads the spec, and
+ * runs one configuration (with traces), a verdict matrix of several (rows printed as they finish), or the
+ * regression suite of a folder; then exits with the code of what it found (checker/exit-codes.ts). The only module
+ * of the checker that touches `process`: stdout and stderr, SIGINT, the exit code. Every error is printed as a
+ * message, never as a stack.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { hideBin } from 'yargs/helpers';
+import { CheckerError, SpecEvalError } from '../errors.ts';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
+import { runToJson, type JsonErrorRow } from '../output/json.ts';
+import { MatrixPrinter } from '../output/matrix.ts';
+import { formatSuite } from '../output/suite.ts';
+import { formatEvalError, formatHeader, formatResult, formatStats, formatViolation } from '../output/text.ts';
+import { prepareRun, runPrepared, type CheckOptions, type CheckResult } from '../run/check.ts';
+import { loadSpec, type LoadedSpec } from '../run/load.ts';
+import { matrixRowsExitCode, prepareMatrix, runMatrix, type MatrixRow } from '../run/matrix.ts';
+import { runCase, suiteCases, suitePassed, type SuiteRow } from '../run/suite.ts';
+import { parseArgs, type CliArgs } from './args.ts';
+import { parseConstArgs } from './constants.ts';
+import { formatList } from './list.ts';
+import { progressPrinter, statusLine } from './progress.ts';
+
+const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+
+/** Where human-readable text goes: stderr when the JSON result goes to stdout. */
+let say: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
+const warn = (text: string) => process.stderr.write(`${text}\n`);
+
+/** SIGINT: the first asks the search to stop and print what it has; a second one exits at once. */
+let interruptRequested = false;
+function installSigint(): void {
+  process.on('SIGINT', () => {
+    statusLine.clear();
+    if (interruptRequested) process.exit(ExitCode.interrupted);
+    interruptRequested = true;
+  });
+}
+
+/** The options every run of this command shares. */
+function baseOptions(args: CliArgs, loaded: LoadedSpec): CheckOptions {
+  return {
+    constants: parseConstArgs(loaded.spec, args.const),
+    invariants: args.invariant,
+    noDeadlock: !args.deadlock,
+    maxDepth: args.maxDepth,
+    workers: args.workers,
+    memoryBytes: args.memory,
+    shouldStop: () => interruptRequested,
+  };
+}
+
+async function runSingle(args: CliArgs, loaded: LoadedSpec, base: CheckOptions): Promise<{ code: ExitCodeValue; results: CheckResult[] }> {
+  const progress = progressPrinter(args.quiet, say);
+  let shownAsFound = false;
+  const prepared = prepareRun(loaded, {
+    ...base,
+    config: args.config,
+    continueAfterViolation: args.continue,
+    onProgress: progress.onProgress,
+    // With --continue a long run may find its first violation long before it ends: show each trace at once.
+    onFound: args.continue ? (v) => { progress.done(); say(`${formatViolation(v, args.fullTrace)}\n`); shownAsFound = true; } : undefined,
+  });
+  if (!args.quiet) {
+    const m = prepared.model;
+    say(formatHeader({
+      specName: loaded.spec.name, file: args.spec!, config: args.config, constants: m.consts, overrides: m.opts.constants ?? {},
+      properties: m.properties.list, hasConfigs: Object.keys(loaded.spec.configs ?? {}).length > 0,
+    }));
+    say('');
+  }
+  const r = await runPrepared(prepared);
+  progress.done();
+  say(formatResult(r, { fullTrace: args.fullTrace, violationsShown: shownAsFound }));
+  return { code: r.outcome.exitCode, results: [r] };
+}
+
+async function runMatrixCommand(args: CliArgs, loaded: LoadedSpec, base: CheckOptions): Promise<{ code: ExitCodeValue; results: (CheckResult | JsonErrorRow)[] }> {
+  const m = prepareMatrix(loaded, base);
+  const properties = [...new Map([...m.prepared.values()].flatMap((p) => ('model' in p ? p.model.properties.list : [])).map((p) => [p.name, p])).values()];
+  const withExpectations = m.configs.some((c) => loaded.spec.configs?.[c]?.expect);
+  const width = process.stdout.isTTY ? process.stdout.columns || 120 : 120;
+  const printer = new MatrixPrinter(m.configs, properties, withExpectations, width);
+  const overrides = Object.keys(base.constants ?? {});
+  if (!args.quiet) {
+    say(`Checking ${loaded.spec.name} (${args.spec}): the verdict matrix of ${m.configs.length} configurations`
+      + (overrides.length ? `, each with --const ${args.const.join(' ')} (expectations not compared)` : ''));
+  }
+  say(printer.header());
+  const rows = await runMatrix(loaded, m, {
+    beforeRow: (config) => {
+      const progress = progressPrinter(args.quiet, warn, config);
+      return { onProgress: progress.onProgress };
+    },
+    onRow: (row) => { statusLine.clear(); say(printer.row(row)); },
+  });
+  say('');
+  say(printer.footer());
+  const problems: string[] = [];
+  for (const row of rows) {
+    if (row.error) problems.push(`${row.config}: ${row.error.message}`);
+    else if (row.result!.mismatches.length) problems.push(`${row.config}: differs from its expectation (${row.result!.expectation!.source}):\n${row.result!.mismatches.map((x) => `  ${x}`).join('\n')}`);
+  }
+  if (problems.length) say(`\n${problems.join('\n\n')}`);
+  const interrupted = rows.find((r) => r.result?.outcome.verdict === 'interrupted');
+  if (interrupted) {
+    say(`\nInterrupted (SIGINT) in configuration ${interrupted.config}, after ${rows.length - 1} of ${m.configs.length} configurations. Its statistics so far:\n${formatStats(interrupted.result!)}`);
+  }
+  if (!args.quiet) say(`\nTraces: npx tlats ${args.spec} --config NAME`);
+  const results = rows.map((r: MatrixRow) => r.result ?? { config: r.config, message: r.error!.message, exitCode: r.error!.exitCode });
+  return { code: matrixRowsExitCode(rows), results };
+}
+
+async function runSuiteCommand(folder: string, args: CliArgs): Promise<ExitCodeValue> {
+  const cases = await suiteCases(folder);
+  if (cases.length === 0) {
+    say(`--suite ${folder}: no spec there declares an expectation (\`expect\` in a configuration, or at the top level)`);
+    return ExitCode.usage;
+  }
+  const rows: SuiteRow[] = [];
+  for (const c of cases) {
+    const progress = progressPrinter(args.quiet, warn, `${c.loaded.spec.name}${c.config ? ` [${c.config}]` : ''}`);
+    rows.push(await runCase(c, { workers: args.workers, memoryBytes: args.memory, shouldStop: () => interruptRequested, onProgress: progress.onProgress }));
+    progress.done();
+    if (interruptRequested) break;
+  }
+  say(formatSuite(rows));
+  if (interruptRequested) return ExitCode.interrupted;
+  return suitePassed(rows) ? ExitCode.ok : ExitCode.suiteMismatch;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv, pkg.version, process.stdout.columns);
+  if (parsed.kind === 'done') return ExitCode.ok;
+  const args = parsed.args;
+  if (args.json === '-') say = warn;
+  installSigint();
+  if (args.suite !== undefined) return runSuiteCommand(args.suite, args);
+  const loaded = await loadSpec(args.spec!);
+  if (args.list) { say(formatList(loaded, args.spec!)); return ExitCode.ok; }
+  const base = baseOptions(args, loaded);
+  const hasConfigs = Object.keys(loaded.spec.configs ?? {}).length > 0;
+  // Without --config, a spec with configurations is checked as a matrix; with --const, the defaults are checked
+  // once with the overrides instead (a configuration's row must not carry a name its constants no longer match).
+  const matrix = args.config === 'all' || (args.config === undefined && hasConfigs && args.const.length === 0);
+  const { code, results } = matrix ? await runMatrixCommand(args, loaded, base) : await runSingle(args, loaded, base);
+  if (args.json !== undefined) {
+    const json = `${JSON.stringify(runToJson({ name: loaded.spec.name, file: args.spec! }, matrix ? 'matrix' : 'single', results, code, pkg.version, process.resourceUsage().maxRSS * 1024), null, 2)}\n`;
+    if (args.json === '-') process.stdout.write(json);
+    else {
+      try {
+        writeFileSync(args.json, json);
+      } catch (e) {
+        warn(`The check ended with exit code ${code}, but --json ${args.json} could not be written: ${(e as Error).message}`);
+        return ExitCode.ioError;
+      }
+    }
+  }
+  return code;
+}
+
+export async function runCli(argv: string[] = hideBin(process.argv)): Promise<never> {
+  // `tlats spec.ts | head`: when the reader goes away, stop quietly, as a process killed by SIGPIPE would.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(ExitCode.brokenPipe);
+      throw e;
+    });
+  }
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (e) {
+    statusLine.clear();
+    if (e instanceof SpecEvalError) {
+      warn(formatEvalError(e, argv.includes('--full-trace')));
+      code = e.exitCode;
+    } else if (e instanceof CheckerError) {
+      warn(e.message);
+      code = e.exitCode;
+    } else {
+      warn(`tlats internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      code = ExitCode.system;
+    }
+  }
+  // Let stdout drain before exiting (large traces, JSON to a pipe).
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}

@@ -1,0 +1,123 @@
+/**
+ * A model: one spec with its options applied, ready to explore. It puts together the run's constants
+ * (./constants.ts), the action instances (./actions.ts), the property registry (./properties.ts), the step checks
+ * (./steps.ts) and the codec, and offers what every driver needs: the initial states, normalising what an action
+ * returned, and encoding plus fingerprinting a state.
+ *
+ * `ModelOptions` is plain data: a worker thread receives it whole and builds the same model.
+ */
+import type { ConstValue, Spec } from '../../src/spec.ts';
+import { EncodeError, SpecEvalError, describeError } from '../errors.ts';
+import type { Codec } from '../codec/codec.ts';
+import { Fingerprinter } from '../codec/fingerprint.ts';
+import { GenericCodec } from '../codec/generic.ts';
+import { SchemaCodec } from '../codec/schema-codec.ts';
+import { formatValue } from '../output/values.ts';
+import { actionInstances, type ActionInstance } from './actions.ts';
+import { resolveConstants, type Constants } from './constants.ts';
+import { evaluationError } from './evaluation.ts';
+import { Properties } from './properties.ts';
+import { StepChecks } from './steps.ts';
+
+export interface ModelOptions {
+  /** The configuration to use (a key of spec.configs), or undefined for the spec's defaults. */
+  readonly config?: string;
+  /** Constant overrides, typed (the CLI parses `--const` by each constant's declared type). */
+  readonly constants?: Readonly<Record<string, ConstValue>>;
+  /** Check only these invariants (all, or the configuration's list, when undefined or empty). */
+  readonly invariants?: readonly string[];
+  /** Turn deadlock checking off. */
+  readonly noDeadlock?: boolean;
+  /** The spec's file, to point at its own stack frames in error messages. */
+  readonly specFile?: string;
+}
+
+export class Model {
+  readonly consts: Constants;
+  readonly instances: readonly ActionInstance[];
+  readonly properties: Properties;
+  readonly checks: StepChecks;
+  readonly codec: Codec;
+  readonly fp = new Fingerprinter();
+  /** The VIEW's codec: the fingerprint covers the view, whatever codec the states use. */
+  private readonly viewCodec: GenericCodec | undefined;
+
+  constructor(readonly spec: Spec, readonly opts: ModelOptions = {}) {
+    this.consts = resolveConstants(spec, opts);
+    try {
+      this.instances = actionInstances(spec, this.consts);
+    } catch (e) {
+      throw evaluationError('computing the action instances', e, opts.specFile);
+    }
+    this.properties = new Properties(spec, opts);
+    this.checks = new StepChecks(spec, this.consts, this.properties, opts.specFile);
+    try {
+      const schema = typeof spec.schema === 'function' ? spec.schema(this.consts) : spec.schema;
+      this.codec = schema ? new SchemaCodec(schema) : new GenericCodec();
+    } catch (e) {
+      if (e instanceof SpecEvalError) throw evaluationError('computing the schema', e, opts.specFile);
+      throw new SpecEvalError(`the spec's schema: ${describeError(e)}`);
+    }
+    this.viewCodec = spec.view ? new GenericCodec() : undefined;
+  }
+
+  /** The initial states, as an array. */
+  initialStates(): unknown[] {
+    let r: unknown;
+    try {
+      r = this.spec.init(this.consts);
+    } catch (e) {
+      throw this.evalError('computing the initial states', e);
+    }
+    return this.successorList(r, 'init');
+  }
+
+  /** Normalises what an action returned into a list of states (used off the hot path). */
+  successorList(r: unknown, who: string): unknown[] {
+    if (r === null || r === undefined || r === false) return [];
+    if (Array.isArray(r)) {
+      for (const s of r) this.checkIsState(s, who);
+      return r;
+    }
+    this.checkIsState(r, who);
+    return [r];
+  }
+
+  checkIsState(s: unknown, who: string): void {
+    if (s === null || typeof s !== 'object' || Array.isArray(s)) {
+      throw new SpecEvalError(`${who} returned ${formatValue(s)}, which is not a state: an action returns a state object, an array of states, or null/undefined/false for none`);
+    }
+  }
+
+  /** Encodes `state` into the codec's buffer and fingerprints it (into `fp`); returns the word count. */
+  encodeAndFingerprint(state: unknown, who: string, origin?: unknown): number {
+    let n: number;
+    try {
+      n = this.codec.encode(state);
+      if (this.viewCodec) {
+        let view: unknown;
+        try {
+          view = this.spec.view!(state, this.consts);
+        } catch (e) {
+          throw this.evalError(`evaluating the view on the state produced by ${who}`, e, state);
+        }
+        const m = this.viewCodec.encode(view);
+        this.fp.hash(this.viewCodec.buf, 0, m);
+      } else {
+        this.fp.hash(this.codec.buf, 0, n);
+      }
+    } catch (e) {
+      if (e instanceof EncodeError) {
+        const from = origin === undefined ? '' : `\nfrom the state\n${formatValue(origin, { indent: 2 })}`;
+        throw new SpecEvalError(`${who} produced a state that cannot be fingerprinted: ${e.message}${from}`);
+      }
+      throw e;
+    }
+    return n;
+  }
+
+  /** An evaluation error naming what was being done, the state, and the spec's own stack frame. */
+  evalError(what: string, err: unknown, state?: unknown): SpecEvalError {
+    return evaluationError(what, err, this.opts.specFile, state);
+  }
+}

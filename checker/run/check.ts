@@ -1,0 +1,122 @@
+/**
+ * Checking one configuration of a spec: build and validate the model (`prepareRun`, which the matrix does for every
+ * row before the first one runs), run the search, rebuild the counterexamples, decide the outcome
+ * (./outcome.ts), and compare with what the configuration declares it must find (./expectation.ts). The CLI, the
+ * matrix, the suite and the tests all go through here; nothing here prints or exits.
+ */
+import type { ConstValue, Expectation } from '../../src/spec.ts';
+import { SpecEvalError } from '../errors.ts';
+import { Model, type ModelOptions } from '../model/model.ts';
+import type { PropertyInfo } from '../model/properties.ts';
+import type { Candidate, ViolationKind } from '../search/candidates.ts';
+import { BfsSearch } from '../search/bfs.ts';
+import { behaviourTo, rebuildTrace, type TraceStep } from '../search/trace.ts';
+import type { SearchOptions, SearchStats } from '../search/types.ts';
+import type { ParentLinks } from '../store/types.ts';
+import { compareWithExpectation, expectationOf, validateExpectation } from './expectation.ts';
+import type { LoadedSpec } from './load.ts';
+import { outcomeOf, type Outcome } from './outcome.ts';
+
+export interface FoundViolation {
+  readonly property: string;
+  readonly kind: ViolationKind;
+  /** States in the counterexample (the initial state included). */
+  readonly length: number;
+  readonly trace: TraceStep[];
+}
+
+export interface CheckResult {
+  readonly specName: string;
+  readonly config: string | undefined;
+  readonly constants: Readonly<Record<string, ConstValue>>;
+  /** Constants set on the command line (they override the configuration's). */
+  readonly overrides: Readonly<Record<string, ConstValue>>;
+  /** The properties checked, in rank order. */
+  readonly properties: readonly PropertyInfo[];
+  readonly stats: SearchStats;
+  readonly violations: FoundViolation[];
+  readonly bounded: boolean;
+  readonly interrupted: boolean;
+  /** Why the search stopped for lack of memory (the statistics are those so far). */
+  readonly memoryExhausted?: string;
+  readonly outcome: Outcome;
+  /** The configuration's expectation, when it applies to this run (no command-line overrides). */
+  readonly expectation?: Expectation;
+  /** Differences from the expectation (empty when it matches or there is none). */
+  readonly mismatches: string[];
+}
+
+export interface CheckOptions extends ModelOptions, SearchOptions {
+  /** Called with each violation and its trace as soon as it is found (before the search goes on). */
+  onFound?: (v: FoundViolation) => void;
+}
+
+/** A configuration ready to run: every option validated, the model built. */
+export interface PreparedRun {
+  readonly loaded: LoadedSpec;
+  readonly model: Model;
+  readonly search: SearchOptions & Pick<CheckOptions, 'onFound'>;
+  readonly expectation?: Expectation;
+}
+
+/** Splits the options: everything that is not a search option is a model option, and goes to the workers whole. */
+function split(opts: CheckOptions): { model: ModelOptions; search: PreparedRun['search'] } {
+  const {
+    maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation,
+    parallelThreshold, initialCapacity, onFound, ...model
+  } = opts;
+  return {
+    model,
+    search: { maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation, parallelThreshold, initialCapacity, onFound },
+  };
+}
+
+/** Builds and validates the run of one configuration; throws UsageError or SpecEvalError before anything runs. */
+export function prepareRun(loaded: LoadedSpec, opts: CheckOptions = {}): PreparedRun {
+  const { model: modelOptions, search } = split(opts);
+  const model = new Model(loaded.spec, { ...modelOptions, specFile: loaded.file });
+  const declared = expectationOf(loaded.spec, opts.config);
+  if (declared) validateExpectation(declared, model.properties, loaded.spec, opts.config);
+  // An expectation describes the configuration as declared: command-line overrides make it not apply.
+  const overridden = Object.keys(opts.constants ?? {}).length > 0 || (opts.invariants?.length ?? 0) > 0 || opts.noDeadlock === true;
+  return { loaded, model, search, expectation: overridden ? undefined : declared };
+}
+
+export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
+  const { model, loaded } = p;
+  const found = new Map<Candidate, FoundViolation>();
+  const traceOf = (v: Candidate, parents: ParentLinks): FoundViolation => {
+    let f = found.get(v);
+    if (!f) {
+      f = { property: v.property, kind: v.kind, length: v.length, trace: rebuildTrace(model, parents, v) };
+      found.set(v, f);
+    }
+    return f;
+  };
+  const onViolation = p.search.onFound
+    ? (v: Candidate, parents: ParentLinks) => { p.search.onFound!(traceOf(v, parents)); p.search.onViolation?.(v, parents); }
+    : p.search.onViolation;
+  const search = new BfsSearch(model, { ...p.search, onViolation }, loaded.file);
+  let run: Awaited<ReturnType<BfsSearch['run']>>;
+  try {
+    run = await search.run();
+  } catch (e) {
+    if (e instanceof SpecEvalError && e.at && !e.behaviour) {
+      try { e.behaviour = behaviourTo(model, search.parents, e.at.high, e.at.low); } catch { /* the message alone, then */ }
+    }
+    throw e;
+  }
+  const violations = run.violations.map((v) => traceOf(v, run.parents));
+  const outcome = outcomeOf({ ...run, continued: !!p.search.continueAfterViolation });
+  const facts = {
+    specName: loaded.spec.name, config: model.opts.config, constants: model.consts, overrides: model.opts.constants ?? {},
+    properties: model.properties.list, stats: run.stats, violations, bounded: run.bounded, interrupted: run.interrupted,
+    memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation,
+  };
+  return { ...facts, mismatches: p.expectation ? compareWithExpectation({ ...facts, complete: outcome.complete }, p.expectation) : [] };
+}
+
+/** Checks one configuration (or the spec's defaults, with `config` undefined). */
+export async function checkConfig(loaded: LoadedSpec, opts: CheckOptions = {}): Promise<CheckResult> {
+  return runPrepared(prepareRun(loaded, opts));
+}

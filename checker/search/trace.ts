@@ -1,0 +1,97 @@
+/**
+ * Rebuilding a counterexample. The seen-table keeps only fingerprints and parent links, so the states of a trace
+ * are found again the way TLC and Stateright do it: walk the parent links from the last stored state back to an
+ * initial state, then replay forwards, at each step picking the successor whose fingerprint is the next one on
+ * the chain. Only states and steps inside the model (the state and action constraints) can be on the chain, so
+ * only those are candidates. The violating step itself is identified by its action instance and successor index,
+ * and must really violate the property: the replay judges it with the same step checks (checker/model/steps.ts)
+ * as the search.
+ *
+ * With a VIEW, several states can share a fingerprint, and the first pick may not be the state that was stored:
+ * the replay then backtracks until the whole chain, and the violation at its end, are reproduced.
+ */
+import type { Step } from '../../src/spec.ts';
+import { InternalError } from '../errors.ts';
+import type { Model } from '../model/model.ts';
+import type { ParentLinks } from '../store/types.ts';
+import { STORED_STATE, type Candidate } from './candidates.ts';
+
+export interface TraceStep {
+  /** The action instance's label that produced the state; null for the initial state. */
+  readonly label: string | null;
+  readonly state: unknown;
+}
+
+interface Pick extends TraceStep { readonly step?: Step }
+
+/** How the replay must end, after the chain's last state. */
+type Ending = (last: unknown) => TraceStep[] | undefined;
+
+/** Replays the chain of stored states from an initial state to `slot`, then `ending`; backtracks on ties. */
+function replay(model: Model, parents: ParentLinks, slot: number, ending: Ending, what: string): TraceStep[] {
+  const chain = parents.pathTo(slot);
+  const targets = chain.map((s) => [parents.high(s), parents.low(s)] as const);
+  const extend = (i: number, from: Pick | undefined): TraceStep[] | undefined => {
+    if (i === chain.length) return ending(from!.state);
+    const [high, low] = targets[i]!;
+    const picks: Pick[] = [];
+    if (from === undefined) {
+      for (const state of model.initialStates()) picks.push({ label: null, state });
+    } else {
+      for (const inst of model.instances) {
+        for (const state of model.successorList(inst.run(from.state), inst.step.label)) {
+          picks.push({ label: inst.step.label, state, step: inst.step });
+        }
+      }
+    }
+    for (const pick of picks) {
+      model.encodeAndFingerprint(pick.state, pick.label ?? 'the initial state');
+      if (model.fp.high !== high || model.fp.low !== low) continue;
+      if (!model.checks.inModel(from?.state, pick.state, pick.step)) continue;
+      const rest = extend(i + 1, pick);
+      if (rest) return [{ label: pick.label, state: pick.state }, ...rest];
+    }
+    return undefined;
+  };
+  const trace = extend(0, undefined);
+  if (!trace) throw new InternalError(`could not replay ${what} (${chain.length} stored states)`);
+  return trace;
+}
+
+function slotOf(parents: ParentLinks, high: number, low: number, what: string): number {
+  const slot = parents.lookup(high, low);
+  if (slot < 0) throw new InternalError(`the last stored state of ${what} is not in the fingerprint table`);
+  return slot;
+}
+
+/** The shortest counterexample of a violation found by the search. */
+export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): TraceStep[] {
+  const what = `the trace of ${v.property}`;
+  const props = model.properties;
+  const checks = model.checks;
+  if (v.lastHigh === 0 && v.lastLow === 0) {
+    // An initial state outside the constraint that violates an invariant: never stored, so no chain.
+    return [{ label: null, state: model.initialStates()[v.successor] }];
+  }
+  const invariantIndex = props.invariants.findIndex((p) => p.name === v.property);
+  const ending: Ending = (last) => {
+    if (v.kind === 'deadlock') {
+      return model.instances.every((inst) => model.successorList(inst.run(last), inst.step.label).length === 0) ? [] : undefined;
+    }
+    if (v.instance === STORED_STATE) return checks.invariantHolds(invariantIndex, last) ? undefined : [];
+    const inst = model.instances[v.instance]!;
+    const to = model.successorList(inst.run(last), inst.step.label)[v.successor];
+    if (to === undefined) return undefined;
+    const violated = v.kind === 'invariant'
+      ? !checks.invariantHolds(invariantIndex, to)
+      : !checks.actionPropertyHolds(props.actionProperties.findIndex((p) => p.name === v.property), last, to, inst.step);
+    return violated ? [{ label: inst.step.label, state: to }] : undefined;
+  };
+  return replay(model, parents, slotOf(parents, v.lastHigh, v.lastLow, what), ending, what);
+}
+
+/** The behaviour from an initial state to the stored state with this fingerprint (for evaluation errors). */
+export function behaviourTo(model: Model, parents: ParentLinks, high: number, low: number): TraceStep[] {
+  const what = 'the behaviour up to the state where the error happened';
+  return replay(model, parents, slotOf(parents, high, low, what), () => [], what);
+}

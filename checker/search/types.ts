@@ -1,0 +1,59 @@
+/**
+ * What a search is asked to do and what it reports: the shape every search strategy shares (today the
+ * level-synchronous BFS of ./bfs.ts).
+ */
+import type { ParentLinks } from '../store/types.ts';
+import type { Candidate } from './candidates.ts';
+
+export interface SearchStats {
+  generated: number;
+  distinct: number;
+  /** BFS levels so far; the initial states are depth 1 (as TLC counts). */
+  depth: number;
+  /** States waiting to be expanded. */
+  queue: number;
+  seconds: number;
+  /** Bytes of the seen-table. */
+  tableBytes: number;
+  /** The memory budget for the seen-table. */
+  budgetBytes: number;
+  tableFill: number;
+  workers: number;
+}
+
+export interface SearchOptions {
+  maxDepth?: number;
+  /** Report every violated property (each with its own shortest trace) instead of stopping after the first. */
+  continueAfterViolation?: boolean;
+  /** Worker threads for big levels (default: the number of cores). 1: everything in the main thread. */
+  workers?: number;
+  /** Budget for the seen-table in bytes (default: a quarter of physical memory). */
+  memoryBytes?: number;
+  /** Called every `progressEveryMs` (and at the end) with the statistics so far. */
+  onProgress?: (p: SearchStats) => void;
+  progressEveryMs?: number;
+  /** Polled at the same points: return true to stop (SIGINT). */
+  shouldStop?: () => boolean;
+  /**
+   * Called with each violation as soon as its level is decided (with --continue, before the search goes on), with
+   * the parent links as they are then, so its trace can be rebuilt and shown at once.
+   */
+  onViolation?: (v: Candidate, parents: ParentLinks) => void;
+  /** Levels with fewer states are expanded in the main thread (default 4096; tests lower it to force workers). */
+  parallelThreshold?: number;
+  /** Slots of the first table when no --memory is given (default 64 Ki; tests lower it to force growth). */
+  initialCapacity?: number;
+}
+
+export interface SearchResult {
+  readonly stats: SearchStats;
+  /** Canonically ordered; with `continueAfterViolation`, at most one per property. */
+  readonly violations: Candidate[];
+  /** The search stopped at maxDepth with states left to expand. */
+  readonly bounded: boolean;
+  readonly interrupted: boolean;
+  /** Set when the memory budget ran out: the search stopped cleanly there. */
+  readonly memoryExhausted?: string;
+  /** The parent links, for rebuilding traces. */
+  readonly parents: ParentLinks;
+}
