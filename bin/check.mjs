@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `check` / `tlats` command. Registers tsx so the checker and the user's .ts spec load directly, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// The `tlats` command (`check` inside this repository): registers the loaders so the checker and the user's .ts
+// spec load directly, then runs the CLI.
+import '../checker/run/register-loaders.mjs';
 
-register();
 const { runCli } = await import('../checker/cli/main.ts');
 await runCli();

@@ -50,7 +50,7 @@ export default defineSpec({
       constants: { GOAL: 4 },
       doc: 'DieHard.cfg: NotSolved is violated; its shortest counterexample is the solution (7 states, 6 steps).',
       expect: {
-        source: 'TLC, tlaplus/Examples DieHard.cfg, full graph (figures in /work/shared/conformance/tla-examples.md; '
+        source: 'TLC, tlaplus/Examples DieHard.cfg, full graph (figures in ../shared/conformance/tla-examples.md; '
           + 'the manifest stores none for a violating run); generated = 1 + 16 * 6 (six always-enabled actions)',
         distinct: 16,
         generated: 97,
@@ -62,7 +62,7 @@ export default defineSpec({
       constants: { GOAL: 6 },
       doc: 'A goal neither jug can hold: NotSolved holds, so this checks the full graph with no violation.',
       expect: {
-        source: 'TLC, tlaplus/Examples DieHard.tla, full graph (figures in /work/shared/conformance/tla-examples.md); '
+        source: 'TLC, tlaplus/Examples DieHard.tla, full graph (figures in ../shared/conformance/tla-examples.md); '
           + 'GOAL does not change the graph',
         distinct: 16,
         generated: 97,

@@ -1,6 +1,6 @@
 /**
  * Filter: Peterson's N-process filter lock, the speed benchmark.
- * Port of /work/shared/bench/peers/Filter.tla (the same transition system as filter.pml, filter.m, filter.qnt
+ * Port of ../shared/bench/peers/Filter.tla (the same transition system as filter.pml, filter.m, filter.qnt
  * and filter_ref.py there). pc: 0 = idle, 1 = raise level, 2 = set last, 3 = wait, 4 = critical section.
  *
  * TLA+                                     -> here
@@ -26,14 +26,14 @@ interface State {
 }
 
 /** TLC's depth (initial state = 1) from a BFS copy of filter_ref.py that records each state's level. */
-const depthSource = 'depth: BFS levels counted by a copy of /work/shared/bench/peers/filter_ref.py extended to '
+const depthSource = 'depth: BFS levels counted by a copy of ../shared/bench/peers/filter_ref.py extended to '
   + 'record each state\'s depth (initial state = 1)';
-const countSource = 'distinct and transitions from /work/shared/bench/peers/README.md (agreed by SPIN, Rumur, TLC, '
+const countSource = 'distinct and transitions from ../shared/bench/peers/README.md (agreed by SPIN, Rumur, TLC, '
   + 'Quint and filter_ref.py); generated = transitions + 1 initial state';
 
 export default defineSpec({
   name: 'Filter',
-  description: "Peterson's N-process filter lock (the peer benchmark in /work/shared/bench/peers).",
+  description: "Peterson's N-process filter lock (the peer benchmark in ../shared/bench/peers).",
   constants: {
     N: { default: 3 as number, doc: 'the number of processes' },
   },

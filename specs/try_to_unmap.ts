@@ -5,7 +5,7 @@
  * update to new mmu_notifier semantic", Jerome Glisse / Andrea Arcangeli / Nadav Amit): must the secondary TLB be
  * invalidated under the page-table lock, right after the pte is cleared, or is it enough to do it in
  * mmu_notifier_invalidate_range_end()? The analysis, the verdict tables and every counterexample retold in kernel
- * terms are in docs/mmu_notifier.md; the domain brief is /work/shared/domain/mmu_notifier.md.
+ * terms are in docs/mmu_notifier.md; the domain brief is ../shared/domain/mmu_notifier.md.
  *
  * ── Versions (constant `version`) ────────────────────────────────────────────────────────────────────────────────
  *   V0    up to 4.10: no range_start/end; pte cleared, put_page, PTL released, and only then
@@ -364,7 +364,10 @@ const unmapperActions = Object.fromEntries(STEPS.map((step) => [step, unmapperAc
 
 const SOURCE = 'docs/mmu_notifier.md, section "Hand analysis" (derived from the kernel code and the thread before running)';
 
-type Violations = Record<string, number>;
+/** The properties an expectation may name: the invariants below (a misspelt one is a type error). */
+type Invariant = 'noSecondaryTlbMapsFreedPage' | 'cpuAndDeviceAgree' | 'secondaryFlushedBeforeFree' | 'singleSecondaryInvalidation'
+  | 'noCpuTlbMapsFreedPage' | 'deviceSeesWritesInOrder';
+type Violations = Partial<Record<Invariant | 'deadlock', number>>;
 /**
  * The expected shortest counterexamples (states, initial state included) at the baseline: AMD IOMMU, caller
  * reference held, one racer, one device, batched CPU flush for reclaim (migration never batches), one address.
@@ -399,11 +402,11 @@ const BASELINE: Record<Version, Record<Branch, Violations>> = {
   V4: { 'swap-out': {}, 'madv-clean': {}, 'madv-dirty': {}, error: {}, file: {}, migration: {} },
 };
 
-function cfg(constants: Partial<Consts>, violated: Violations, doc: string): ConfigDef<Consts> {
+function cfg(constants: Partial<Consts>, violated: Violations, doc: string): ConfigDef<Consts, Invariant> {
   return { constants, doc, expect: { source: SOURCE, violated } };
 }
 
-const configs: Record<string, ConfigDef<Consts>> = {};
+const configs: Record<string, ConfigDef<Consts, Invariant>> = {};
 for (const version of VERSIONS) {
   for (const branch of BRANCHES) {
     configs[`${version}.${branch}`] = cfg({ version, branch }, BASELINE[version][branch],

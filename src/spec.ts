@@ -63,44 +63,52 @@ export type ActionDef<S, C, P extends Params = Params> = SimpleAction<S, C> | Pa
  * `violated` maps each property that must be violated (an invariant, an action property, or `deadlock`) to the
  * number of states of its shortest counterexample; every property not named must hold.
  */
-export interface Expectation {
+export interface Expectation<P extends string = string> {
   /** Where the figures come from: TLC's published counts, or the path of a written hand analysis. Never the tool itself. */
   readonly source: string;
   readonly distinct?: number;
   readonly generated?: number;
   /** TLC's depth: the initial states are depth 1. */
   readonly depth?: number;
-  readonly violated?: Readonly<Record<string, number>>;
+  readonly violated?: Readonly<Partial<Record<P | 'deadlock', number>>>;
 }
 
 /** A named configuration: constant values (like a TLC .cfg file) and, optionally, what checking it must find. */
-export interface ConfigDef<C> {
+export interface ConfigDef<C, I extends string = string, A extends string = string> {
   readonly constants?: Partial<C>;
   /** The invariants this configuration checks (TLC's INVARIANT list in a .cfg); all of them when absent. */
-  readonly invariants?: readonly string[];
-  readonly expect?: Expectation;
+  readonly invariants?: readonly I[];
+  readonly expect?: Expectation<I | A>;
   readonly doc?: string;
 }
 
 type OrFn<T, C> = T | ((consts: C) => T);
 
-export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = ConstValues<CI>> {
+/** The property names a spec declares; none declared (or not known): any name, nothing to check against. */
+type Names<P extends string> = [P] extends [never] ? string : P;
+
+/**
+ * A spec as written. `I` and `A` are the names of its invariants and action properties, inferred from the keys of
+ * `invariants` and `actionProperties`, so that a configuration's `invariants` list and an expectation's `violated`
+ * map naming a property that does not exist are type errors.
+ */
+export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = ConstValues<CI>, I extends string = string, A extends string = string> {
   readonly name: string;
   readonly description?: string;
   readonly constants?: CI;
   /** Named configurations. A spec with several is checked as a verdict matrix when no `--config` is given. */
-  readonly configs?: Readonly<Record<string, ConfigDef<C>>>;
+  readonly configs?: Readonly<Record<string, ConfigDef<C, NoInfer<Names<I>>, NoInfer<Names<A>>>>>;
   /** What checking the default constants must find (for a spec without configurations). */
-  readonly expect?: Expectation;
+  readonly expect?: Expectation<NoInfer<Names<I> | Names<A>>>;
   /** The typed shape of every state: checked on every state, and it selects the fast packed encoding. */
   readonly schema?: OrFn<Schema, C>;
   /** The initial state, or several. */
   readonly init: (consts: C) => S | readonly S[];
   readonly actions: Readonly<Record<string, ActionDef<S, C, any>>>;
   /** State predicates checked on every distinct state, initial states included (TLC INVARIANT). */
-  readonly invariants?: Readonly<Record<string, (state: S, consts: C) => boolean>>;
+  readonly invariants?: Readonly<Record<I, (state: S, consts: C) => boolean>>;
   /** Predicates over every step (TLA+ `[][A]_v`, TLC action PROPERTY). */
-  readonly actionProperties?: Readonly<Record<string, (before: S, after: S, step: Step, consts: C) => boolean>>;
+  readonly actionProperties?: Readonly<Record<A, (before: S, after: S, step: Step, consts: C) => boolean>>;
   /** TLC CONSTRAINT: a successor outside it is generated and checked, but never stored or expanded. */
   readonly constraint?: (state: S, consts: C) => boolean;
   /** TLC ACTION_CONSTRAINT: the same, for steps. */
@@ -111,15 +119,18 @@ export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = Co
   readonly deadlock?: boolean;
 }
 
-/** A loaded spec: the definition with a brand the loader recognises. */
-export type Spec<S = any, C = any> = SpecDefinition<S, any, C> & { readonly __tlats: 1 };
+/**
+ * A defined spec: the definition with a brand the loader recognises. Its property names are widened (`any`), so
+ * that a defined spec can be spread into another `defineSpec` (a variant with other fairness or constants).
+ */
+export type Spec<S = any, C = any> = SpecDefinition<S, any, C, any, any> & { readonly __tlats: 1 };
 
 /**
  * Defines a spec. The state type comes from `init`, the constants' types from their defaults, so a mistake in
  * an action or an invariant shows in the editor.
  */
-export function defineSpec<S, const CI extends Record<string, ConstInput> = {}>(
-  def: SpecDefinition<S, CI>,
+export function defineSpec<S, const CI extends Record<string, ConstInput> = {}, I extends string = never, A extends string = never>(
+  def: SpecDefinition<S, CI, ConstValues<CI>, I, A>,
 ): Spec<S, ConstValues<CI>> {
   return { ...def, __tlats: 1 } as Spec<S, ConstValues<CI>>;
 }

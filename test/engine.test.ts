@@ -379,7 +379,7 @@ describe('a configuration chooses its invariants (TLC INVARIANT in a .cfg)', () 
     init: () => ({ x: 0 }),
     actions: { inc: (s) => (s.x < 3 ? { x: s.x + 1 } : null) },
     invariants: { Small: (s) => s.x < 2, Tiny: (s) => s.x < 1 },
-    configs: { onlySmall: { invariants: ['Small'] }, typo: { invariants: ['Smal'] }, all: {} },
+    configs: { onlySmall: { invariants: ['Small'] }, typo: { invariants: ['Smal' as 'Small'] }, all: {} },
     deadlock: false,
   });
 

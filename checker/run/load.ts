@@ -1,11 +1,13 @@
 /**
- * Loading a spec module. The CLI runs under tsx, so a .ts spec is imported directly; under vitest, vite compiles
- * it. Every failure becomes a SpecLoadError (exit 150) with a message that says what to do, never a raw stack.
+ * Loading a spec module. The CLI and the workers run with the loaders of ./register-loaders.mjs (tsx, and `tlats`
+ * resolved to this package from any folder, with every .ts file loaded as an ES module); under vitest, vite
+ * compiles it. Every failure becomes a SpecLoadError (exit 150) that names the spec's own file and line (tsx's source
+ * maps point stack frames at the .ts source), never a raw stack.
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as language from '../../src/index.ts';
 import type { Spec } from '../../src/spec.ts';
 import { SpecLoadError } from '../errors.ts';
 
@@ -15,9 +17,36 @@ export interface LoadedSpec {
   readonly file: string;
 }
 
-function firstUsefulLine(err: unknown): string {
+/** The checker's own folder: its frames are never where a spec's error is. */
+const checkerDir = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** `rnage` → ` (did you mean range?)`, among the names the spec language exports. */
+function didYouMean(name: string): string {
+  const exported = Object.keys(language);
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0]!;
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = d[j]!;
+        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return d[b.length]!;
+  };
+  const best = exported.map((e) => [e, distance(name.toLowerCase(), e.toLowerCase())] as const).sort((x, y) => x[1] - y[1])[0];
+  const hint = best && best[1] <= 2 ? ` (did you mean ${best[0]}?)` : '';
+  return `${hint}. tlats exports: ${exported.sort().join(', ')}`;
+}
+
+/** The error's name and message, and its first stack frame outside Node and the checker: the spec's own line. */
+function describeLoadError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const frame = err.stack?.split('\n').find((l) => /^\s+at /.test(l) && !l.includes('node:') && !l.includes('node_modules'));
+  const missing = /does not provide an export named '([^']+)'/.exec(err.message);
+  if (missing && /module '#?tlats'/.test(err.message)) return `${err.name}: ${err.message}${didYouMean(missing[1]!)}`;
+  const frame = err.stack?.split('\n').find((l) => /^\s+at /.test(l) && !l.includes('node:') && !l.includes('node_modules') && !l.includes(checkerDir));
   return `${err.name}: ${err.message}${frame ? `\n  ${frame.trim()}` : ''}`;
 }
 
@@ -44,13 +73,7 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
-    // A .ts file outside any "type": "module" package is taken for CommonJS by the global hook, which cannot
-    // require an ES module; tsx's scoped loader imports it as ESM whatever its package says.
-    try {
-      mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-    } catch {
-      throw new SpecLoadError(`could not load ${path}:\n${firstUsefulLine(e)}`);
-    }
+    throw new SpecLoadError(`could not load ${path}:\n${describeLoadError(e)}`);
   }
   let exported = mod.default ?? mod.spec;
   // CommonJS interop can wrap the module once more: { default: { default: spec } }.
