@@ -26,6 +26,10 @@ export interface Run {
 
 export interface RunOptions {
   timeoutMs?: number;
+  /** The working directory (default: the repository root). */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
   /** Called with the child once it is started (to send it signals). */
   started?: (child: ReturnType<typeof spawn>, output: () => string) => void;
 }
@@ -48,10 +52,10 @@ export async function runCli(args: string[], opts: RunOptions = {}): Promise<Run
   await acquire();
   try {
     return await new Promise<Run>((done) => {
-      const child = spawn(process.execPath, ['bin/check.mjs', ...args], {
-        cwd: root,
+      const child = spawn(process.execPath, [join(root, 'bin/check.mjs'), ...args], {
+        cwd: opts.cwd ?? root,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
       });
       let stdout = '';
       let stderr = '';

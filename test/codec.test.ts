@@ -140,6 +140,21 @@ describe('GenericCodec: different values, different encodings', () => {
     }
   });
 
+  it('the reference oracle agrees: ordered collections differ by order, plain ones do not', () => {
+    const pairs: [unknown, unknown, boolean][] = [
+      [OrderedSet([1, 2]), OrderedSet([2, 1]), false],
+      [OrderedMap([[1, 'a'], [2, 'b']]), OrderedMap([[2, 'b'], [1, 'a']]), false],
+      [ISet([1, 2]), ISet([2, 1]), true],
+      [IMap([[1, 'a'], [2, 'b']]), IMap([[2, 'b'], [1, 'a']]), true],
+      [OrderedSet([1, 2]), ISet([1, 2]), false],
+    ];
+    for (const [a, b, same] of pairs) {
+      expect(is(a, b), 'Immutable equality').toBe(same);
+      expect(canonical(a) === canonical(b), 'the reference canonical string').toBe(same);
+      expect(JSON.stringify(generic(a)) === JSON.stringify(generic(b)), 'the generic codec').toBe(same);
+    }
+  });
+
   it('an OrderedSet or OrderedMap keeps its order (as Immutable equality does)', () => {
     expect(is(OrderedSet([1, 2]), OrderedSet([2, 1]))).toBe(false);
     expect(generic(OrderedSet([1, 2]))).not.toEqual(generic(OrderedSet([2, 1])));

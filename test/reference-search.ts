@@ -7,7 +7,7 @@
  * dropped by a constraint; action properties on every step; a deadlock is a stored state with no successor at all
  * (successors dropped by a constraint still count); generated counts initial states and every successor.
  */
-import { isImmutable, isOrderedMap, Record as IRecord, List, Map as IMap, Set as ISet, OrderedMap, OrderedSet } from 'immutable';
+import { isImmutable, Record as IRecord, List, Map as IMap, Set as ISet, OrderedMap, OrderedSet } from 'immutable';
 import type { Spec, Step } from '../src/index.ts';
 
 export interface ReferenceResult {
@@ -34,11 +34,14 @@ export function canonical(v: unknown): string {
     return `R${IRecord.getDescriptiveName(v as any)}{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
   }
   if (List.isList(v)) return `L[${(v as List<unknown>).toArray().map(canonical).join(',')}]`;
-  if (IMap.isMap(v) || isOrderedMap(v)) {
+  // OrderedMap and OrderedSet are equal only with their order (Immutable's own equality): keep it.
+  if (OrderedMap.isOrderedMap(v)) return `OM[${[...(v as IMap<unknown, unknown>).entries()].map(([k, x]) => `${canonical(k)}=>${canonical(x)}`).join(',')}]`;
+  if (OrderedSet.isOrderedSet(v)) return `OS[${[...(v as ISet<unknown>)].map(canonical).join(',')}]`;
+  if (IMap.isMap(v)) {
     const entries = [...(v as IMap<unknown, unknown>).entries()].map(([k, x]) => `${canonical(k)}=>${canonical(x)}`).sort();
     return `M{${entries.join(',')}}`;
   }
-  if (ISet.isSet(v) || OrderedSet.isOrderedSet(v)) return `S{${[...(v as ISet<unknown>)].map(canonical).sort().join(',')}}`;
+  if (ISet.isSet(v)) return `S{${[...(v as ISet<unknown>)].map(canonical).sort().join(',')}}`;
   if (isImmutable(v)) throw new Error('reference search: unsupported Immutable collection');
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
@@ -46,7 +49,6 @@ export function canonical(v: unknown): string {
   }
   throw new Error(`reference search: cannot canonicalise ${typeof v}`);
 }
-void OrderedMap;
 
 function successorsOf<S>(result: unknown): S[] {
   if (result === null || result === undefined || result === false) return [];

@@ -20,13 +20,13 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [tableLine(header, widths, aligns), rule(widths), ...rows.map((r) => tableLine(r, widths, aligns))].join('\n');
 }
 
-/** Words wrapped into lines of at most `width` characters (a word longer than that gets a line of its own). */
-export function wrap(words: readonly string[], width: number, indent = ''): string[] {
+/** Words wrapped into lines of at most `width` characters, joined by `separator` (a longer word gets its own line). */
+export function wrap(words: readonly string[], width: number, separator = '  '): string[] {
   const lines: string[] = [];
   let line = '';
   for (const w of words) {
-    if (line && line.length + 2 + w.length > width) { lines.push(line); line = ''; }
-    line = line ? `${line}  ${w}` : `${indent}${w}`;
+    if (line && line.length + separator.length + w.length > width) { lines.push(line); line = ''; }
+    line = line ? `${line}${separator}${w}` : w;
   }
   if (line) lines.push(line);
   return lines;

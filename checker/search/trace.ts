@@ -54,7 +54,11 @@ function replay(model: Model, parents: ParentLinks, slot: number, ending: Ending
     return undefined;
   };
   const trace = extend(0, undefined);
-  if (!trace) throw new InternalError(`could not replay ${what} (${chain.length} stored states)`);
+  if (!trace) {
+    throw new InternalError(`could not replay ${what} (${chain.length} stored states): running the actions again did not give the `
+      + 'states the search stored. Either an action is not a function of its state and the constants (it uses randomness, '
+      + 'the clock, or something kept between calls), or this is a bug in tlats.');
+  }
   return trace;
 }
 
