@@ -717,6 +717,8 @@ describe('SchemaCodec: large schemas, properties over random values', () => {
           expect(canonical(back)).toBe(canonical(v));
           expect(typesMatch(s, back)).toBe(true);
           expect(words(codec, back)).toEqual(w);
+          // as the frontier does: at an offset in a larger buffer
+          expect(canonical(codec.decode(Int32Array.from([-1, -1, ...w, -1]), 2, w.length))).toBe(canonical(v));
         }), { numRuns: 40 });
       });
       it('the same value built in another order encodes the same; different values differently', () => {
@@ -741,9 +743,40 @@ describe('SchemaCodec: large schemas, properties over random values', () => {
     }
   });
 
+  it('an encoding does not depend on the state encoded before it (the buffer is reused)', () => {
+    const s = t.record({
+      l: t.list(t.int(0, 3), 300), wl: t.list(t.record({ x: t.int(0, 2 ** 31 - 1), y: t.bool() }), 300),
+      m: t.map(range(300), t.int(0, 1)), s: t.set(range(300)), a: t.array(t.int(0, 2), 300),
+    });
+    const full = {
+      l: List(new Array(300).fill(3)), wl: List(new Array(300).fill({ x: 2 ** 31 - 1, y: true })),
+      m: IMap(range(300).map((i) => [i, 1])), s: ISet(range(300)), a: new Array(300).fill(2),
+    };
+    const empty = { l: List<number>(), wl: List<unknown>(), m: IMap<number, number>(), s: ISet<number>(), a: new Array(300).fill(0) };
+    const reused = new SchemaCodec(s);
+    words(reused, full);
+    expect(words(reused, empty)).toEqual(words(new SchemaCodec(s), empty));
+    expect(words(new SchemaCodec(s), empty).slice(1).every((x) => x === 0)).toBe(true);
+  });
+
   it('-0 as a key or element of a loop-form map or set is 0', () => {
     const c = new SchemaCodec(t.record({ m: t.map(range(300), t.bool()), s: t.set(range(300)) }));
     expect(words(c, { m: IMap([[-0, true]]), s: ISet([-0]) })).toEqual(words(c, { m: IMap([[0, true]]), s: ISet([0]) }));
+  });
+
+  it('a split record whose groups are narrow: each group in a word of its own, by hand', () => {
+    // Each field costs 1 + 251 + 1 = 253 nodes, 20 of them 5061 > 4096: groups of 16 fields (4048) and 4 fields,
+    // each one bit per field, the first group at word 0, the second at word 1.
+    const field = t.record({ z: t.array(t.int(1, 1), 250), b: t.bool() });
+    const s = t.record(Object.fromEntries(range(20).map((i) => [`f${i}`, field])));
+    const codec = new SchemaCodec(s);
+    const value = (bits: boolean[]) => Object.fromEntries(range(20).map((i) => [`f${i}`, { z: new Array(250).fill(1), b: bits[i]! }]));
+    expect(codec.fixedWidth).toBe(2);
+    const on = [0, 3, 15, 16, 19];
+    const bits = range(20).map((i) => on.includes(i));
+    expect(words(codec, value(range(20).map(() => true)))).toEqual([0xffff, 0xf]);
+    expect(words(codec, value(bits))).toEqual([1 | 8 | 0x8000, 1 | 8]);
+    expect(canonical(codec.decode(Int32Array.from([1 | 8 | 0x8000, 1 | 8]), 0, 2))).toBe(canonical(value(bits)));
   });
 
   it('a split record decodes with its fields in schema order', () => {
@@ -762,9 +795,17 @@ describe('SchemaCodec: refusals in loop form name the path', () => {
     l: t.list(t.record({ x: t.bool() }), 500),
     m: t.map(range(1000), t.int(0, 1)),
     s: t.set(range(1000).map((i) => `s${i}`)),
+    one: t.array(t.int(0, 2 ** 20 - 1), 300), // one element per word
+    wide: t.array(t.record({ x: t.int(0, 2 ** 31 - 1), y: t.int(0, 3) }), 300), // two words per element
+    wm: t.map(range(300), t.array(t.int(0, 1), 40)), // two words per entry
+    split: t.record(Object.fromEntries(range(5000).map((i) => [`f${i}`, t.bool()]))),
   });
   const codec = new SchemaCodec(s);
-  const good = { a: new Array(1000).fill(0), l: List([{ x: true }]), m: IMap([[5, 1]]), s: ISet(['s3']) };
+  const good = {
+    a: new Array(1000).fill(0), l: List([{ x: true }]), m: IMap([[5, 1]]), s: ISet(['s3']),
+    one: new Array(300).fill(2 ** 20 - 1), wide: new Array(300).fill({ x: 1, y: 3 }), wm: IMap([[299, new Array(40).fill(1)]]),
+    split: Object.fromEntries(range(5000).map((i) => [`f${i}`, i % 2 === 0])),
+  };
 
   it('the good value is accepted', () => {
     expect(() => codec.encode(good)).not.toThrow();
@@ -779,6 +820,12 @@ describe('SchemaCodec: refusals in loop form name the path', () => {
     ['a Map value out of range', { m: IMap([[7, 2]]) }, 'state.m[7]', /0\.\.1/],
     ['a Set element outside the domain', { s: ISet(['s3', 'nope']) }, 'state.s', /"nope" is not in the domain .*\(1,000 values\)/],
     ['an OrderedSet', { s: OrderedSet(['s3']) }, 'state.s', /Set/],
+    ['a 20-bit element out of range', { one: [...new Array(299).fill(0), 2 ** 20] }, 'state.one[299]', /0\.\.1048575/],
+    ['a wide element with a bad field', { wide: [...new Array(150).fill({ x: 1, y: 3 }), { x: 1, y: 4 }, ...new Array(149).fill({ x: 1, y: 3 })] }, 'state.wide[150].y', /0\.\.3/],
+    ['a wide element with a missing field', { wide: [...new Array(299).fill({ x: 1, y: 3 }), { x: 1 }] }, 'state.wide[299]', /y is missing/],
+    ['a wide Map value of the wrong length', { wm: IMap([[3, [1]]]) }, 'state.wm[3]', /40 elements/],
+    ['a field of a split record of the wrong type', { split: { ...good.split, f4999: 0 } }, 'state.split.f4999', /boolean/],
+    ['a split record with a field missing', { split: Object.fromEntries(range(4999).map((i) => [`f${i}`, true])) }, 'state.split', /f4999 is missing/],
   ];
   for (const [name, change, path, problem] of bad) {
     it(name, () => {
