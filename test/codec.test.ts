@@ -517,3 +517,424 @@ describe('Fingerprinter', () => {
     expect([a.high, a.low]).toEqual([b.high, b.low]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schema codec: large schemas (loop form above 256 unrolled nodes, record groups above 4096, limits)
+// ---------------------------------------------------------------------------------------------------------------
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** Checks that every collection in a decoded value has the collection type its schema declares. */
+function typesMatch(s: Schema, v: unknown): boolean {
+  switch (s.kind) {
+    case 'int': return typeof v === 'number';
+    case 'bool': return typeof v === 'boolean';
+    case 'enum': return s.values.includes(v as never);
+    case 'record': return v !== null && typeof v === 'object' && !Array.isArray(v) && !List.isList(v)
+      && Object.entries(s.fields).every(([k, f]) => typesMatch(f, (v as Record<string, unknown>)[k]));
+    case 'array': return Array.isArray(v) && v.every((x) => typesMatch(s.element, x));
+    case 'list': return List.isList(v) && (v as List<unknown>).every((x) => typesMatch(s.element, x));
+    case 'map': return IMap.isMap(v) && !OrderedMap.isOrderedMap(v) && (v as IMap<unknown, unknown>).every((x) => typesMatch(s.value, x));
+    case 'set': return ISet.isSet(v) && !OrderedSet.isOrderedSet(v);
+  }
+}
+
+/**
+ * Words packed by hand from the documented layout: each [value, width] field in order, packed from bit 0 of a
+ * word, a field that does not fit in the rest of the word starting the next one. `fresh()` starts a new word
+ * (where a loop-form region begins and ends). Written independently of checker/codec/schema-codec.ts.
+ */
+class Packer {
+  readonly words: number[] = [0];
+  private shift = 0;
+  private pending = false; // the current word is only allocated when a field lands in it
+  put(value: number, width: number): this {
+    if (width === 0) return this;
+    if (this.pending) { this.words.push(0); this.pending = false; }
+    else if (this.shift + width > 32) { this.words.push(0); this.shift = 0; }
+    this.words[this.words.length - 1] = (this.words[this.words.length - 1]! | (value << this.shift)) | 0;
+    this.shift += width;
+    return this;
+  }
+  /** Starts the next field at a fresh word (an empty first word is used as it is). */
+  fresh(): this {
+    if (this.shift > 0 || this.pending) { if (this.pending) this.words.push(0); this.pending = true; this.shift = 0; }
+    return this;
+  }
+  /** Appends whole words (a loop-form region). */
+  region(ws: number[]): this {
+    this.fresh();
+    if (ws.length === 0) return this;
+    if (this.pending) { this.words.push(...ws); } else { this.words.splice(this.words.length - 1, 1, ...ws); }
+    this.pending = true;
+    this.shift = 0;
+    return this;
+  }
+}
+
+/** A periodic region: element i's bits (given as a number of `w` bits) at word ⌊i/p⌋, shift (i mod p)·w. */
+function narrowRegion(elements: number[], w: number): number[] {
+  const per = Math.floor(32 / w);
+  const out = new Array<number>(Math.ceil(elements.length / per)).fill(0);
+  elements.forEach((x, i) => { out[Math.floor(i / per)] = (out[Math.floor(i / per)]! | (x << ((i % per) * w))) | 0; });
+  return out;
+}
+
+describe('SchemaCodec: small layouts, exact words by hand (unchanged by the loop form)', () => {
+  it('int, bool and enum share a word in schema order', () => {
+    // a: 2 bits = 2; b: bit 2; c: bits 3..4 = index 2. 2 + 4 + 16 = 22.
+    const c = new SchemaCodec(t.record({ a: t.int(0, 3), b: t.bool(), c: t.enum('x', 'y', 'z') }));
+    expect(words(c, { a: 2, b: true, c: 'z' })).toEqual([22]);
+  });
+
+  it('a field that does not fit starts the next word', () => {
+    const c = new SchemaCodec(t.record({ a: t.int(0, 2 ** 31 - 1), b: t.int(0, 3) }));
+    expect(words(c, { a: 5, b: 3 })).toEqual([5, 3]);
+  });
+
+  it('the filter lock at N = 3: nine 3- and 2-bit fields in one word', () => {
+    const c = new SchemaCodec(t.record({ pc: t.array(t.int(0, 4), 3), level: t.array(t.int(0, 2), 3), last: t.array(t.int(0, 2), 3) }));
+    // pc at shifts 0, 3, 6; level at 9, 11, 13; last at 15, 17, 19.
+    const expected = (1 | (2 << 3) | (4 << 6)) + ((0 << 9) | (1 << 11) | (2 << 13)) + ((2 << 15) | (2 << 17) | (1 << 19));
+    expect(words(c, { pc: [1, 2, 4], level: [0, 1, 2], last: [2, 2, 1] })).toEqual([expected]);
+  });
+
+  it('list size and slots, map presence and values, set bits', () => {
+    const c = new SchemaCodec(t.record({ l: t.list(t.int(0, 3), 2), m: t.map(['p', 'q'], t.int(0, 1)), s: t.set(['a', 'b', 'c']) }));
+    // l: size 1 (bits 0..1), slot 0 = 3 (bits 2..3), slot 1 empty; m: p absent (6), p's value (7), q present (8),
+    // q = 1 (9); s: a (10), b (11), c (12).
+    const v = { l: List([3]), m: IMap([['q', 1]]), s: ISet(['c', 'a']) };
+    expect(words(c, v)).toEqual([1 + 12 + 256 + 512 + 1024 + 4096]);
+  });
+
+  it('256 array elements are still unrolled, packed on from the previous field', () => {
+    // h takes bits 0..1 of word 0, so 15 two-bit elements follow it there (a region would start at word 1).
+    const c = new SchemaCodec(t.record({ h: t.int(0, 3), a: t.array(t.int(0, 3), 256) }));
+    const p = new Packer().put(1, 2);
+    for (let i = 0; i < 256; i++) p.put(i % 4, 2);
+    expect(c.fixedWidth).toBe(17);
+    expect(words(c, { h: 1, a: range(256).map((i) => i % 4) })).toEqual(p.words);
+  });
+});
+
+describe('SchemaCodec: loop-form layouts, exact words from the documented layout', () => {
+  it('an array of 300 narrow elements: a region from a fresh word, 10 three-bit elements per word', () => {
+    const s = t.record({ h: t.int(0, 2), a: t.array(t.int(0, 4), 300), tail: t.bool() });
+    const c = new SchemaCodec(s);
+    const a = range(300).map((i) => (i * 7) % 5);
+    const expected = new Packer().put(2, 2).region(narrowRegion(a, 3)).put(1, 1).words;
+    expect(expected.length).toBe(1 + 30 + 1);
+    expect(c.fixedWidth).toBe(32);
+    expect(words(c, { h: 2, a, tail: true })).toEqual(expected);
+  });
+
+  it('an array of 300 wide records: two words per element', () => {
+    const s = t.record({ h: t.bool(), a: t.array(t.record({ x: t.int(0, 2 ** 31 - 1), y: t.bool(), z: t.int(0, 1) }), 300), tail: t.int(0, 7) });
+    const c = new SchemaCodec(s);
+    const a = range(300).map((i) => ({ x: (i * 104729) % 2 ** 31, y: i % 3 === 0, z: i % 2 }));
+    // element: x in bits 0..30 and y in bit 31 of its first word, z in bit 0 of its second.
+    const region = a.flatMap((e) => [(e.x | ((e.y ? 1 : 0) << 31)) | 0, e.z]);
+    const expected = new Packer().put(1, 1).region(region).put(5, 3).words;
+    expect(expected.length).toBe(1 + 600 + 1);
+    expect(c.fixedWidth).toBe(602);
+    expect(words(c, { h: true, a, tail: 5 })).toEqual(expected);
+  });
+
+  it('a set over 300 values: a bitmask region, element i at bit i mod 32 of word i / 32', () => {
+    const s = t.record({ f: t.bool(), s: t.set(range(300)) });
+    const c = new SchemaCodec(s);
+    const members = [0, 31, 32, 100, 255, 256, 299];
+    const region = new Array<number>(10).fill(0);
+    for (const i of members) region[i >> 5] = (region[i >> 5]! | (1 << (i & 31))) | 0;
+    const expected = new Packer().put(0, 1).region(region).words;
+    expect(c.fixedWidth).toBe(11);
+    expect(words(c, { f: false, s: ISet(members) })).toEqual(expected);
+  });
+
+  it('a map over 200 keys: presence bit then value, 10 three-bit entries per word, from word 0', () => {
+    const keys = range(200).map((i) => `k${i}`);
+    const c = new SchemaCodec(t.record({ m: t.map(keys, t.int(0, 2)) }));
+    const present: [number, number][] = [[0, 2], [9, 1], [10, 0], [150, 2], [199, 1]];
+    const entries = new Array<number>(200).fill(0);
+    for (const [i, x] of present) entries[i] = 1 | (x << 1);
+    expect(c.fixedWidth).toBe(20);
+    expect(words(c, { m: IMap(present.map(([i, x]) => [keys[i]!, x])) })).toEqual(narrowRegion(entries, 3));
+  });
+
+  it('a list of at most 300: the 9-bit size before the region, unused slots zero', () => {
+    const c = new SchemaCodec(t.record({ l: t.list(t.int(0, 15), 300) }));
+    const items = range(123).map((i) => 15 - (i % 16));
+    const slots = [...items, ...new Array<number>(300 - 123).fill(0)];
+    const expected = new Packer().put(123, 9).region(narrowRegion(slots, 4)).words;
+    expect(expected.length).toBe(1 + 38);
+    expect(c.fixedWidth).toBe(39);
+    expect(words(c, { l: List(items) })).toEqual(expected);
+  });
+
+  it('zero-width elements take no words', () => {
+    const c = new SchemaCodec(t.record({ a: t.array(t.int(7, 7), 1000), b: t.bool() }));
+    expect(words(c, { a: new Array(1000).fill(7), b: true })).toEqual([1]);
+  });
+});
+
+describe('SchemaCodec: the loop form agrees with the unrolled form', () => {
+  // An array of uniform narrow elements that starts at a fresh word has the same layout unrolled and as a loop, and
+  // so does one of wide elements that start at fresh words; splitting it into unrolled chunks that end on a word
+  // boundary gives the same words from the unrolled codec.
+  it('257 two-bit elements (loop) encode like unrolled chunks of 128 and 129', () => {
+    const loop = new SchemaCodec(t.record({ a: t.array(t.int(0, 3), 257) }));
+    const unrolled = new SchemaCodec(t.record({ x: t.array(t.int(0, 3), 128), y: t.array(t.int(0, 3), 129) }));
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 257, maxLength: 257 }), (a) => {
+      expect(words(loop, { a })).toEqual(words(unrolled, { x: a.slice(0, 128), y: a.slice(128) }));
+    }), { numRuns: 50 });
+    expect(loop.fixedWidth).toBe(17);
+  });
+
+  it('300 two-word records (loop) encode like unrolled chunks of 85, 85, 85 and 45', () => {
+    const el = t.record({ a: t.int(0, 2 ** 20 - 1), b: t.int(0, 2 ** 20 - 1) }); // 20 + 20 bits: two words each
+    const loop = new SchemaCodec(t.array(el, 300));
+    const unrolled = new SchemaCodec(t.record({ p: t.array(el, 85), q: t.array(el, 85), r: t.array(el, 85), s: t.array(el, 45) }));
+    fc.assert(fc.property(fc.array(arbOf(el), { minLength: 300, maxLength: 300 }), (a) => {
+      expect(words(loop, a)).toEqual(words(unrolled, { p: a.slice(0, 85), q: a.slice(85, 170), r: a.slice(170, 255), s: a.slice(255) }));
+    }), { numRuns: 30 });
+    expect(loop.fixedWidth).toBe(600);
+  });
+});
+
+describe('SchemaCodec: large schemas, properties over random values', () => {
+  const bigKeys = range(60).map((i) => (i % 2 ? `k${i}` : i));
+  const mixedDomain = [...range(280), 'a', 'b', null, true, false, -1];
+  const cases: [string, Schema][] = [
+    ['array of 64 records (unrolled)', t.record({ a: t.array(t.record({ x: t.int(-3, 3), y: t.bool(), e: t.enum('a', 'b', 'c') }), 64) })],
+    ['array of 65 records (loop)', t.record({ a: t.array(t.record({ x: t.int(-3, 3), y: t.bool(), e: t.enum('a', 'b', 'c') }), 65) })],
+    ['list of 51 arrays (unrolled)', t.record({ h: t.bool(), l: t.list(t.array(t.int(0, 3), 4), 51) })],
+    ['list of 52 arrays (loop)', t.record({ h: t.bool(), l: t.list(t.array(t.int(0, 3), 4), 52) })],
+    ['map over 51 keys (unrolled)', t.record({ m: t.map(bigKeys.slice(0, 51), t.list(t.int(0, 2), 2)) })],
+    ['map over 60 keys (loop)', t.record({ m: t.map(bigKeys, t.list(t.int(0, 2), 2)) })],
+    ['map over 300 keys of wide values (loop)', t.record({ m: t.map(range(300), t.int(-(2 ** 31), -1)), z: t.bool() })],
+    ['set over 256 values (unrolled)', t.record({ s: t.set(mixedDomain.slice(0, 256)) })],
+    ['set over 286 mixed values (loop)', t.record({ b: t.bool(), s: t.set(mixedDomain), c: t.int(0, 1) })],
+    ['loop forms inside an unrolled record', t.record({ a: t.bool(), big: t.array(t.int(0, 2), 300), r: t.record({ inner: t.set(range(400)), n: t.int(5, 9) }) })],
+    ['unrolled records, maps and lists inside a loop', t.array(t.record({ m: t.map(['p', 'q'], t.set(['x', 'y'])), l: t.list(t.bool(), 3) }), 100)],
+    ['loops inside a loop', t.record({ a: t.array(t.array(t.int(0, 1), 300), 3), l: t.list(t.record({ s: t.set(range(300)), k: t.enum('u', 'v') }), 2) })],
+    ['an enum of 100 values (Map lookup), unrolled and in a loop', t.record({ e: t.array(t.enum(...range(100).map((i) => `e${i}`)), 3), f: t.array(t.enum(...range(100)), 300) })],
+    ['a record of 50 arrays of 100 (split into groups)', t.record(Object.fromEntries(range(50).map((i) => [`f${i}`, t.array(t.int(0, 3), 100)])))],
+    ['a record of 6000 small fields (split into groups)', t.record(Object.fromEntries(range(6000).map((i) => [`f${i}`, i % 3 === 0 ? t.bool() : t.int(0, i % 7)])))],
+  ];
+  for (const [name, s] of cases) {
+    describe(name, () => {
+      const codec = new SchemaCodec(s);
+      it('decode(encode(v)) is v, with the right collection types, and encodes the same again', () => {
+        fc.assert(fc.property(arbOf(s), (v) => {
+          const w = words(codec, v);
+          expect(w.length).toBe(codec.fixedWidth);
+          const back = codec.decode(Int32Array.from(w), 0, w.length);
+          expect(canonical(back)).toBe(canonical(v));
+          expect(typesMatch(s, back)).toBe(true);
+          expect(words(codec, back)).toEqual(w);
+          // as the frontier does: at an offset in a larger buffer
+          expect(canonical(codec.decode(Int32Array.from([-1, -1, ...w, -1]), 2, w.length))).toBe(canonical(v));
+        }), { numRuns: 40 });
+      });
+      it('the same value built in another order encodes the same; different values differently', () => {
+        fc.assert(fc.property(arbOf(s), arbOf(s), fc.integer(), (a, b, seed) => {
+          let x = seed >>> 0;
+          const rnd = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
+          expect(words(codec, shuffled(a, rnd))).toEqual(words(codec, a));
+          expect(words(codec, a).join(',') === words(codec, b).join(',')).toBe(canonical(a) === canonical(b));
+        }), { numRuns: 40 });
+      });
+    });
+  }
+
+  it('a change of any single element of a loop-form array changes the words', () => {
+    const s = t.array(t.record({ x: t.int(0, 2), y: t.bool() }), 300);
+    const codec = new SchemaCodec(s);
+    const v = range(300).map((i) => ({ x: i % 3, y: i % 2 === 0 }));
+    const base = words(codec, v).join(',');
+    for (let i = 0; i < 300; i++) {
+      const changed = v.map((e, j) => (j === i ? { ...e, x: (e.x + 1) % 3 } : e));
+      expect(words(codec, changed).join(','), `element ${i}`).not.toBe(base);
+    }
+  });
+
+  it('an encoding does not depend on the state encoded before it (the buffer is reused)', () => {
+    const s = t.record({
+      l: t.list(t.int(0, 3), 300), wl: t.list(t.record({ x: t.int(0, 2 ** 31 - 1), y: t.bool() }), 300),
+      m: t.map(range(300), t.int(0, 1)), s: t.set(range(300)), a: t.array(t.int(0, 2), 300),
+    });
+    const full = {
+      l: List(new Array(300).fill(3)), wl: List(new Array(300).fill({ x: 2 ** 31 - 1, y: true })),
+      m: IMap(range(300).map((i) => [i, 1])), s: ISet(range(300)), a: new Array(300).fill(2),
+    };
+    const empty = { l: List<number>(), wl: List<unknown>(), m: IMap<number, number>(), s: ISet<number>(), a: new Array(300).fill(0) };
+    const reused = new SchemaCodec(s);
+    words(reused, full);
+    expect(words(reused, empty)).toEqual(words(new SchemaCodec(s), empty));
+    expect(words(new SchemaCodec(s), empty).slice(1).every((x) => x === 0)).toBe(true);
+  });
+
+  it('-0 as a key or element of a loop-form map or set is 0', () => {
+    const c = new SchemaCodec(t.record({ m: t.map(range(300), t.bool()), s: t.set(range(300)) }));
+    expect(words(c, { m: IMap([[-0, true]]), s: ISet([-0]) })).toEqual(words(c, { m: IMap([[0, true]]), s: ISet([0]) }));
+  });
+
+  it('a split record whose groups are narrow: each group in a word of its own, by hand', () => {
+    // Each field costs 1 + 251 + 1 = 253 nodes, 20 of them 5061 > 4096: groups of 16 fields (4048) and 4 fields,
+    // each one bit per field, the first group at word 0, the second at word 1.
+    const field = t.record({ z: t.array(t.int(1, 1), 250), b: t.bool() });
+    const s = t.record(Object.fromEntries(range(20).map((i) => [`f${i}`, field])));
+    const codec = new SchemaCodec(s);
+    const value = (bits: boolean[]) => Object.fromEntries(range(20).map((i) => [`f${i}`, { z: new Array(250).fill(1), b: bits[i]! }]));
+    expect(codec.fixedWidth).toBe(2);
+    const on = [0, 3, 15, 16, 19];
+    const bits = range(20).map((i) => on.includes(i));
+    expect(words(codec, value(range(20).map(() => true)))).toEqual([0xffff, 0xf]);
+    expect(words(codec, value(bits))).toEqual([1 | 8 | 0x8000, 1 | 8]);
+    expect(canonical(codec.decode(Int32Array.from([1 | 8 | 0x8000, 1 | 8]), 0, 2))).toBe(canonical(value(bits)));
+  });
+
+  it('a split record decodes with its fields in schema order', () => {
+    const s = t.record(Object.fromEntries(range(50).map((i) => [`f${i}`, t.array(t.int(0, 3), 100)])));
+    const codec = new SchemaCodec(s);
+    const v = Object.fromEntries(range(50).map((i) => [`f${i}`, range(100).map((j) => (i + j) % 4)]));
+    const back = codec.decode(Int32Array.from(words(codec, v)), 0, codec.fixedWidth);
+    expect(Object.keys(back as object)).toEqual(Object.keys(v));
+    expect(back).toEqual(v);
+  });
+});
+
+describe('SchemaCodec: refusals in loop form name the path', () => {
+  const s = t.record({
+    a: t.array(t.int(0, 3), 1000),
+    l: t.list(t.record({ x: t.bool() }), 500),
+    m: t.map(range(1000), t.int(0, 1)),
+    s: t.set(range(1000).map((i) => `s${i}`)),
+    one: t.array(t.int(0, 2 ** 20 - 1), 300), // one element per word
+    wide: t.array(t.record({ x: t.int(0, 2 ** 31 - 1), y: t.int(0, 3) }), 300), // two words per element
+    wm: t.map(range(300), t.array(t.int(0, 1), 40)), // two words per entry
+    split: t.record(Object.fromEntries(range(5000).map((i) => [`f${i}`, t.bool()]))),
+  });
+  const codec = new SchemaCodec(s);
+  const good = {
+    a: new Array(1000).fill(0), l: List([{ x: true }]), m: IMap([[5, 1]]), s: ISet(['s3']),
+    one: new Array(300).fill(2 ** 20 - 1), wide: new Array(300).fill({ x: 1, y: 3 }), wm: IMap([[299, new Array(40).fill(1)]]),
+    split: Object.fromEntries(range(5000).map((i) => [`f${i}`, i % 2 === 0])),
+  };
+
+  it('the good value is accepted', () => {
+    expect(() => codec.encode(good)).not.toThrow();
+  });
+
+  const bad: [string, Record<string, unknown>, string, RegExp][] = [
+    ['an element out of range at the end', { a: [...new Array(999).fill(0), 4] }, 'state.a[999]', /0\.\.3/],
+    ['an array one too short', { a: new Array(999).fill(0) }, 'state.a', /1000 elements/],
+    ['a List element of the wrong type', { l: List([{ x: true }, { x: 1 }]) }, 'state.l[1].x', /boolean/],
+    ['a List too long', { l: List(new Array(501).fill({ x: true })) }, 'state.l', /at most 500/],
+    ['a Map key outside the domain', { m: IMap([[1000, 1]]) }, 'state.m', /1000 .*not in the key domain 0, 1, .*…/],
+    ['a Map value out of range', { m: IMap([[7, 2]]) }, 'state.m[7]', /0\.\.1/],
+    ['a Set element outside the domain', { s: ISet(['s3', 'nope']) }, 'state.s', /"nope" is not in the domain .*\(1,000 values\)/],
+    ['an OrderedSet', { s: OrderedSet(['s3']) }, 'state.s', /Set/],
+    ['a 20-bit element out of range', { one: [...new Array(299).fill(0), 2 ** 20] }, 'state.one[299]', /0\.\.1048575/],
+    ['a wide element with a bad field', { wide: [...new Array(150).fill({ x: 1, y: 3 }), { x: 1, y: 4 }, ...new Array(149).fill({ x: 1, y: 3 })] }, 'state.wide[150].y', /0\.\.3/],
+    ['a wide element with a missing field', { wide: [...new Array(299).fill({ x: 1, y: 3 }), { x: 1 }] }, 'state.wide[299]', /y is missing/],
+    ['a wide Map value of the wrong length', { wm: IMap([[3, [1]]]) }, 'state.wm[3]', /40 elements/],
+    ['a field of a split record of the wrong type', { split: { ...good.split, f4999: 0 } }, 'state.split.f4999', /boolean/],
+    ['a split record with a field missing', { split: Object.fromEntries(range(4999).map((i) => [`f${i}`, true])) }, 'state.split', /f4999 is missing/],
+  ];
+  for (const [name, change, path, problem] of bad) {
+    it(name, () => {
+      const e = encodeError(codec, { ...good, ...change });
+      expect(e.path, e.message).toBe(path);
+      expect(e.problem).toMatch(problem);
+    });
+  }
+});
+
+describe('SchemaCodec: a million elements', () => {
+  it('compiles, encodes and decodes one state of t.array(t.int(0, 3), 1_000_000)', () => {
+    const n = 1_000_000;
+    const codec = new SchemaCodec(t.record({ a: t.array(t.int(0, 3), n) }));
+    expect(codec.fixedWidth).toBe(n / 16);
+    const a = Array.from({ length: n }, (_, i) => (i * 7) % 4);
+    // Elements 16k..16k+15 share word k; (i·7) mod 4 repeats every 4, so every word is the same.
+    let word = 0;
+    for (let j = 0; j < 16; j++) word |= ((j * 7) % 4) << (2 * j);
+    const w = words(codec, { a });
+    expect(w.length).toBe(n / 16);
+    expect(w.every((x) => x === word)).toBe(true);
+    const back = codec.decode(Int32Array.from(w), 0, w.length) as { a: number[] };
+    expect(back.a.length).toBe(n);
+    expect(back.a.every((x, i) => x === a[i])).toBe(true);
+    const e = encodeError(codec, { a: a.map((x, i) => (i === n - 1 ? 9 : x)) });
+    expect(e.path).toBe(`state.a[${n - 1}]`);
+  });
+});
+
+describe('SchemaCodec: absurd schemas are refused up front, with the limit and the place', () => {
+  it('more than 2^20 words per state, in one array', () => {
+    // 2^26 two-bit elements: 2^22 words.
+    expect(() => new SchemaCodec(t.record({ ok: t.bool(), a: t.array(t.int(0, 3), 2 ** 26) })))
+      .toThrow(/^state\.a: an array of 67,108,864 elements takes 4,194,304 words per state, over the limit of 1,048,576 words/);
+  });
+
+  it('more than 2^20 words per state in an element', () => {
+    expect(() => new SchemaCodec(t.record({ a: t.list(t.record({ big: t.array(t.int(0, 2 ** 31 - 1), 2 ** 21) }), 3) })))
+      .toThrow(/^state\.a\[\*\]\.big: an array of 2,097,152 elements takes 2,097,152 words per state, over the limit/);
+    // Each element fits, three of them do not.
+    expect(() => new SchemaCodec(t.record({ a: t.array(t.array(t.int(0, 2 ** 31 - 1), 2 ** 19), 3) })))
+      .toThrow(/^state\.a: an array of 3 elements takes 1,572,864 words per state, over the limit/);
+  });
+
+  it('more than 2^20 words per state in all, where the total crosses it', () => {
+    const half = t.array(t.int(0, 2 ** 31 - 1), 600_000);
+    expect(() => new SchemaCodec(t.record({ a: half, b: half })))
+      .toThrow(/^state\.b: the encoding reaches 1,200,000 words per state here, over the limit of 1,048,576 words/);
+  });
+
+  it('exactly 2^20 words is accepted', () => {
+    expect(new SchemaCodec(t.array(t.int(0, 2 ** 31 - 1), 2 ** 20)).fixedWidth).toBe(2 ** 20);
+  });
+
+  function nested(levels: number): Schema {
+    let s: Schema = t.int(0, 1);
+    for (let i = 1; i < levels; i++) s = i % 2 ? t.record({ n: s, b: t.bool() }) : t.list(s, 1);
+    return s;
+  }
+
+  it('nesting 200 levels deep compiles and round-trips; 201 is refused', () => {
+    const s = nested(200);
+    const codec = new SchemaCodec(s);
+    fc.assert(fc.property(arbOf(s), (v) => {
+      const w = words(codec, v);
+      expect(canonical(codec.decode(Int32Array.from(w), 0, w.length))).toBe(canonical(v));
+    }), { numRuns: 20 });
+    expect(() => new SchemaCodec(nested(201))).toThrow(/nests more than 200 levels deep, the limit/);
+  });
+
+  it('a cyclic schema object is refused, not a stack overflow', () => {
+    const r = { kind: 'record', fields: { x: t.bool() } } as { kind: 'record'; fields: Record<string, Schema> };
+    r.fields.self = r;
+    expect(() => new SchemaCodec(r)).toThrow(/^state\.self\.self.*nests more than 200 levels deep/);
+  });
+
+  it('a shared sub-schema is compiled once: 2^40 zero-width leaves in a 40-level DAG', () => {
+    let s: Schema = t.int(3, 3);
+    for (let i = 0; i < 40; i++) s = t.record({ l: s, r: s });
+    // Zero bits in all, but unrolled it would be 2^40 leaves: the record groups are memoised per schema object.
+    expect(new SchemaCodec(s).fixedWidth).toBe(1);
+  });
+
+  it('a shared sub-schema of 8192 bools (split into groups) round-trips', () => {
+    let s: Schema = t.bool();
+    for (let i = 0; i < 13; i++) s = t.record({ l: s, r: s });
+    const codec = new SchemaCodec(s);
+    // Inline cost (nodes) of level k: 2^(k+1) - 1, so level 11 (2048 bools, 64 words) is compiled whole and level
+    // 12 (8191 > 4096) is split into its two halves, each a 64-word group at a fresh word: 4 × 64 words in all.
+    expect(codec.fixedWidth).toBe(256);
+    fc.assert(fc.property(arbOf(s), (v) => {
+      const w = words(codec, v);
+      expect(canonical(codec.decode(Int32Array.from(w), 0, w.length))).toBe(canonical(v));
+    }), { numRuns: 10 });
+  });
+});
