@@ -110,6 +110,22 @@ describe.concurrent('3. output paths and folders are checked before the search (
   });
 });
 
+describe.concurrent('4. a schema of a million elements compiles in linear time, and an absurd one is refused', () => {
+  it('1,000,000 two-bit ints: checked (4 states, depth 4)', async ({ expect }) => {
+    const r = await runCli([fx('big-schema.ts')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('4 states generated, 4 distinct states found');
+    expect(r.stdout).toMatch(/depth of the complete state graph search is 4/);
+  });
+
+  it('2,000,000 words a state: refused up front with the limit and the path (exit 75)', async ({ expect }) => {
+    const r = await runCli([fx('big-schema.ts'), '--const', 'HUGE=true']);
+    expect(r.code).toBe(75);
+    expect(r.stderr).toMatch(/the spec's schema is refused: state\.a: an array of 2,000,000 elements takes 2,000,000 words per state, over the limit of 1,048,576 words/);
+    expectNoRawStack(expect, r);
+  });
+});
+
 describe.concurrent('5. long values are elided in traces; --full-trace shows them whole', () => {
   it('an array of 1,000,000 numbers and a 5,000-character string', async ({ expect }) => {
     const r = await runCli([fx('big-value.ts')]);

@@ -56,7 +56,7 @@ export class Model {
       this.codec = schema ? new SchemaCodec(schema) : new GenericCodec();
     } catch (e) {
       if (e instanceof SpecEvalError) throw evaluationError('computing the schema', e, opts.specFile);
-      throw new SpecEvalError(`the spec's schema: ${describeError(e)}`);
+      throw new SpecEvalError(`the spec's schema is refused: ${e instanceof Error && e.name === 'Error' ? e.message : describeError(e)}`);
     }
     this.viewCodec = spec.view ? new GenericCodec() : undefined;
   }
