@@ -20,10 +20,26 @@
  *   TDSpec == TD!Spec (refinement of
  *     SyncTerminationDetection)            -> its safety part: TD!Init is implied by the invariant
  *                                             TerminationDetection on initial states; [][TD!Next]_<<active,
- *                                             terminationDetected>> is the action property TDSpecNext
- *   Liveness (terminated ~> terminationDetected), the fairness WF_vars(System) and TDSpec's WF
- *                                          -> not ported: liveness is not supported yet
- * TLC's result for EWD840.cfg is success, so every ported property must hold.
+ *                                             terminationDetected>> is the action property TDSpecNext; its
+ *                                             WF_TDvars(DetectTermination) is the temporal property TDSpec,
+ *                                             weaklyFair of TD's action given by its ENABLED (TLC evaluates it
+ *                                             over TD's own variables: terminated /\ ~terminationDetected) and
+ *                                             its steps (terminated, active unchanged, terminationDetected
+ *                                             becoming true)
+ *   Spec's WF_vars(System)                 -> fairness system: wf(['InitiateProbe', 'PassToken'])
+ *   SpecWFNext's WF_vars(Next)             -> fairness next: wf(Next)
+ *   Liveness == terminated ~> terminationDetected          -> leadsTo
+ *   FalseLiveness == (\A i : []<> ~active[i]) ~> terminationDetected
+ *                                          -> (\A i : []<> ~active[i]) => []<> terminationDetected, the same
+ *                                             property: its left side holds of a behaviour or of none of its
+ *                                             suffixes, so "whenever it holds, eventually Q" is "infinitely
+ *                                             often Q" when it holds
+ *   AllNodesTerminateIfNoMessages == <>[][\A i : ~SendMsg(i)]_vars => <>(\A i : ~active[i])
+ *                                          -> implies(eventuallyNever('SendMsg'), eventually(terminated))
+ *
+ * Configurations: EWD840.cfg (Spec; Liveness, TDSpec hold) and the variants of
+ * ../shared/conformance/liveness.md rows 1a (no fairness: both violated), 1b (FalseLiveness violated) and 1c
+ * (SpecWFNext: AllNodesTerminateIfNoMessages, Liveness and TDSpec hold), with TLC's verdicts.
  *
  * Expectation, and where it differs from the manifest's figures (302 distinct, 2001 generated, depth 10):
  * - generated is omitted. TLC turns a disjunction that comes before an action's primed assignments into
@@ -37,7 +53,9 @@
  *   workers TLC's reported depth varies from run to run (tlaplus/tlaplus#883), so the Examples CI does not
  *   compare depth (.github/scripts/tla_utils.py).
  */
-import { defineSpec, except, range, interval, t } from '#tlats';
+import {
+  alwaysEventually, defineSpec, eventually, eventuallyNever, except, implies, interval, leadsTo, Next, range, t, weaklyFair, wf,
+} from '#tlats';
 
 type Color = 'white' | 'black';
 
@@ -51,6 +69,10 @@ interface State {
 const terminated = (active: readonly boolean[]) => active.every((a) => !a);
 const terminationDetected = (s: State) =>
   s.tpos === 0 && s.tcolor === 'white' && s.color[0] === 'white' && !s.active[0];
+
+const SOURCE = 'TLC, tlaplus/Examples specifications/ewd840/manifest.json (EWD840.cfg): distinct 302; depth 9 as '
+  + 'recorded by TLC in tlaplus/Examples manifest.json at b7d2d8c (the current 10 is a multi-worker figure, '
+  + 'tlaplus/tlaplus#883); generated omitted (TLC 2001 counts one successor per true guard disjunct; see header)';
 
 /** All functions from 0..n-1 to `values`, as arrays. */
 function allFunctions<T>(n: number, values: readonly T[]): T[][] {
@@ -155,12 +177,51 @@ export default defineSpec({
       return terminated(s.active) && td2 && sameActive;
     },
   },
+  fairness: {
+    system: wf(['InitiateProbe', 'PassToken']),
+    next: wf(Next),
+  },
+  properties: {
+    Liveness: leadsTo((s) => terminated(s.active), terminationDetected),
+    TDSpec: weaklyFair({
+      enabled: (s: State) => terminated(s.active) && !terminationDetected(s),
+      steps: (s: State, u: State) => terminated(s.active) && s.active.every((a, k) => a === u.active[k]) && !terminationDetected(s) && terminationDetected(u),
+    }),
+    FalseLiveness: (c) => implies(range(c.N).map((i) => alwaysEventually((s: State) => !s.active[i])), alwaysEventually(terminationDetected)),
+    AllNodesTerminateIfNoMessages: implies(eventuallyNever('SendMsg'), eventually((s: State) => terminated(s.active))),
+  },
   deadlock: false,
-  expect: {
-    source: 'TLC, tlaplus/Examples specifications/ewd840/manifest.json (EWD840.cfg): distinct 302; depth 9 as '
-      + 'recorded by TLC in tlaplus/Examples manifest.json at b7d2d8c (the current 10 is a multi-worker figure, '
-      + 'tlaplus/tlaplus#883); generated omitted (TLC 2001 counts one successor per true guard disjunct; see header)',
-    distinct: 302,
-    depth: 9,
+  configs: {
+    'EWD840.cfg': {
+      fairness: ['system'],
+      properties: ['Liveness', 'TDSpec'],
+      expect: {
+        source: `${SOURCE}; Liveness and TDSpec hold (../shared/conformance/liveness.md row 1)`,
+        distinct: 302, depth: 9,
+      },
+    },
+    '1a.noFairness': {
+      fairness: [],
+      properties: ['Liveness', 'TDSpec'],
+      doc: 'liveness.md 1a: Spec without WF_vars(System)',
+      expect: {
+        source: `${SOURCE}; liveness.md row 1a: both violated. Lassos of 1 state by hand: an initial state with every `
+          + 'node inactive and the token black is terminated and undetected, and with no fairness it may stutter for ever',
+        distinct: 302, depth: 9,
+        violated: { Liveness: 1, TDSpec: 1 },
+      },
+    },
+    '1b.FalseLiveness': {
+      fairness: ['system'],
+      properties: ['FalseLiveness'],
+      doc: 'liveness.md 1b: PROPERTIES FalseLiveness',
+      expect: { source: `${SOURCE}; liveness.md row 1b: FalseLiveness violated (lasso length not fixed by TLC)`, distinct: 302, depth: 9, violated: { FalseLiveness: true } },
+    },
+    '1c.SpecWFNext': {
+      fairness: ['next'],
+      properties: ['AllNodesTerminateIfNoMessages', 'Liveness', 'TDSpec'],
+      doc: 'liveness.md 1c: SPECIFICATION SpecWFNext',
+      expect: { source: `${SOURCE}; liveness.md row 1c: all three hold`, distinct: 302, depth: 9 },
+    },
   },
 });

@@ -6,3 +6,8 @@ export type {
 } from './spec.ts';
 export { t } from './schema.ts';
 export type { Schema, Infer } from './schema.ts';
+export {
+  Next, wf, sf, eventually, alwaysEventually, eventuallyAlways, leadsTo, infinitelyOften, eventuallyNever,
+  weaklyFair, stronglyFair, initially, implies, forAll,
+} from './temporal.ts';
+export type { Fairness, FairnessOptions, Temporal, TemporalProperty, Assumption, ActionSet, ActionLike, Steps, StatePredicate, StepPredicate } from './temporal.ts';

@@ -3,6 +3,7 @@
  * checker (checker/) loads it, resolves its constants and explores it. Nothing here runs the search.
  */
 import type { Schema } from './schema.ts';
+import type { Fairness, TemporalProperty } from './temporal.ts';
 
 /** A constant's value: constants are scalars so they can be given on the command line (`--const N=4`). */
 export type ConstValue = number | string | boolean;
@@ -60,8 +61,10 @@ export type ActionDef<S, C, P extends Params = Params> = SimpleAction<S, C> | Pa
 
 /**
  * What checking one configuration must find: the invariant regression suite compares it with the run.
- * `violated` maps each property that must be violated (an invariant, an action property, or `deadlock`) to the
- * number of states of its shortest counterexample; every property not named must hold.
+ * `violated` maps each property that must be violated (an invariant, an action property, a temporal property, or
+ * `deadlock`) to the number of states of its shortest counterexample (for a temporal property, the states of its
+ * lasso, prefix and cycle together), or to `true` when only the verdict is known (a temporal property whose shortest
+ * lasso no independent source gives); every property not named must hold.
  */
 export interface Expectation<P extends string = string> {
   /** Where the figures come from: TLC's published counts, or the path of a written hand analysis. Never the tool itself. */
@@ -70,7 +73,7 @@ export interface Expectation<P extends string = string> {
   readonly generated?: number;
   /** TLC's depth: the initial states are depth 1. */
   readonly depth?: number;
-  readonly violated?: Readonly<Partial<Record<P | 'deadlock', number>>>;
+  readonly violated?: Readonly<Partial<Record<P | 'deadlock', number | true>>>;
 }
 
 /** A named configuration: constant values (like a TLC .cfg file) and, optionally, what checking it must find. */
@@ -78,6 +81,10 @@ export interface ConfigDef<C, I extends string = string, A extends string = stri
   readonly constants?: Partial<C>;
   /** The invariants this configuration checks (TLC's INVARIANT list in a .cfg); all of them when absent. */
   readonly invariants?: readonly I[];
+  /** The temporal properties it checks (TLC's PROPERTY list); all of them when absent. */
+  readonly properties?: readonly string[];
+  /** The fairness conditions of its behaviours (the fairness of TLC's SPECIFICATION formula); all when absent. */
+  readonly fairness?: readonly string[];
   readonly expect?: Expectation<I | A>;
   readonly doc?: string;
 }
@@ -92,14 +99,14 @@ type Names<P extends string> = [P] extends [never] ? string : P;
  * `invariants` and `actionProperties`, so that a configuration's `invariants` list and an expectation's `violated`
  * map naming a property that does not exist are type errors.
  */
-export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = ConstValues<CI>, I extends string = string, A extends string = string> {
+export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = ConstValues<CI>, I extends string = string, A extends string = string, T extends string = string> {
   readonly name: string;
   readonly description?: string;
   readonly constants?: CI;
   /** Named configurations. A spec with several is checked as a verdict matrix when no `--config` is given. */
-  readonly configs?: Readonly<Record<string, ConfigDef<C, NoInfer<Names<I>>, NoInfer<Names<A>>>>>;
+  readonly configs?: Readonly<Record<string, ConfigDef<C, NoInfer<Names<I>>, NoInfer<Names<I | A | T>>>>>;
   /** What checking the default constants must find (for a spec without configurations). */
-  readonly expect?: Expectation<NoInfer<Names<I> | Names<A>>>;
+  readonly expect?: Expectation<NoInfer<Names<I | A | T>>>;
   /** The typed shape of every state: checked on every state, and it selects the fast packed encoding. */
   readonly schema?: OrFn<Schema, C>;
   /** The initial state, or several. */
@@ -109,6 +116,10 @@ export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = Co
   readonly invariants?: Readonly<Record<I, (state: S, consts: C) => boolean>>;
   /** Predicates over every step (TLA+ `[][A]_v`, TLC action PROPERTY). */
   readonly actionProperties?: Readonly<Record<A, (before: S, after: S, step: Step, consts: C) => boolean>>;
+  /** Fairness conditions (TLA+ `WF_vars(A)`, `SF_vars(A)` in the spec's formula): `wf(...)`, `sf(...)`. */
+  readonly fairness?: Readonly<Record<string, Fairness<S, C>>>;
+  /** Temporal properties (TLC PROPERTY): `leadsTo`, `eventually`, `alwaysEventually`, ... (src/temporal.ts). */
+  readonly properties?: Readonly<Record<T, TemporalProperty<S, C>>>;
   /** TLC CONSTRAINT: a successor outside it is generated and checked, but never stored or expanded. */
   readonly constraint?: (state: S, consts: C) => boolean;
   /** TLC ACTION_CONSTRAINT: the same, for steps. */
@@ -123,14 +134,14 @@ export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = Co
  * A defined spec: the definition with a brand the loader recognises. Its property names are widened (`any`), so
  * that a defined spec can be spread into another `defineSpec` (a variant with other fairness or constants).
  */
-export type Spec<S = any, C = any> = SpecDefinition<S, any, C, any, any> & { readonly __tlats: 1 };
+export type Spec<S = any, C = any> = SpecDefinition<S, any, C, any, any, any> & { readonly __tlats: 1 };
 
 /**
  * Defines a spec. The state type comes from `init`, the constants' types from their defaults, so a mistake in
  * an action or an invariant shows in the editor.
  */
-export function defineSpec<S, const CI extends Record<string, ConstInput> = {}, I extends string = never, A extends string = never>(
-  def: SpecDefinition<S, CI, ConstValues<CI>, I, A>,
+export function defineSpec<S, const CI extends Record<string, ConstInput> = {}, I extends string = never, A extends string = never, T extends string = never>(
+  def: SpecDefinition<S, CI, ConstValues<CI>, I, A, T>,
 ): Spec<S, ConstValues<CI>> {
   return { ...def, __tlats: 1 } as Spec<S, ConstValues<CI>>;
 }

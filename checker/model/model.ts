@@ -18,6 +18,7 @@ import { resolveConstants, type Constants } from './constants.ts';
 import { evaluationError } from './evaluation.ts';
 import { Properties } from './properties.ts';
 import { StepChecks } from './steps.ts';
+import { LivenessPlan } from './temporal.ts';
 
 export interface ModelOptions {
   /** The configuration to use (a key of spec.configs), or undefined for the spec's defaults. */
@@ -28,6 +29,8 @@ export interface ModelOptions {
   readonly invariants?: readonly string[];
   /** Turn deadlock checking off. */
   readonly noDeadlock?: boolean;
+  /** `--property`: check only these temporal properties (all, or the configuration's list, when undefined or empty). */
+  readonly temporal?: readonly string[];
   /** The spec's file, to point at its own stack frames in error messages. */
   readonly specFile?: string;
 }
@@ -37,6 +40,8 @@ export class Model {
   readonly instances: readonly ActionInstance[];
   readonly properties: Properties;
   readonly checks: StepChecks;
+  /** The fairness conditions and temporal properties checked; undefined when there are none. */
+  readonly liveness: LivenessPlan | undefined;
   readonly codec: Codec;
   readonly fp = new Fingerprinter();
   /** The VIEW's codec: the fingerprint covers the view, whatever codec the states use. */
@@ -49,7 +54,14 @@ export class Model {
     } catch (e) {
       throw evaluationError('computing the action instances', e, opts.specFile);
     }
-    this.properties = new Properties(spec, opts);
+    const plan = new LivenessPlan(spec, this.instances, this.consts, opts);
+    this.liveness = plan.active ? plan : undefined;
+    if (this.liveness && spec.view) {
+      throw new SpecEvalError(`${spec.name} has a view and temporal properties: a VIEW merges states that differ, so a liveness check could `
+        + 'report a behaviour the spec does not have, or miss one (TLC warns nothing and errs). Check the temporal properties without the view, '
+        + 'or the view without them (--property selects the temporal properties; a configuration can list none).');
+    }
+    this.properties = new Properties(spec, opts, plan.propertyNames);
     this.checks = new StepChecks(spec, this.consts, this.properties, opts.specFile);
     try {
       const schema = typeof spec.schema === 'function' ? spec.schema(this.consts) : spec.schema;

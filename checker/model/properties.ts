@@ -8,7 +8,7 @@
 import type { Spec, Step } from '../../src/spec.ts';
 import { SpecEvalError, UsageError } from '../errors.ts';
 
-export type PropertyKind = 'invariant' | 'actionProperty' | 'deadlock';
+export type PropertyKind = 'invariant' | 'actionProperty' | 'temporal' | 'deadlock';
 
 export interface PropertyInfo {
   readonly name: string;
@@ -41,7 +41,10 @@ export class Properties {
   /** Every property checked, in rank order. */
   readonly list: readonly PropertyInfo[];
 
-  constructor(spec: Spec, selection: PropertySelection) {
+  /** The temporal properties checked (checker/model/temporal.ts), in declaration order. */
+  readonly temporal: readonly Checked<null>[];
+
+  constructor(spec: Spec, selection: PropertySelection, temporal: readonly string[] = []) {
     const fromConfig = selection.config !== undefined ? spec.configs?.[selection.config]?.invariants : undefined;
     const wanted = selection.invariants?.length ? selection.invariants : fromConfig;
     const all = Object.entries(spec.invariants ?? {});
@@ -56,10 +59,12 @@ export class Properties {
       .map(([name, fn]) => ({ name, rank: rank++, fn: fn as InvariantFn }));
     this.actionProperties = Object.entries(spec.actionProperties ?? {})
       .map(([name, fn]) => ({ name, rank: rank++, fn: fn as ActionPropertyFn }));
+    this.temporal = temporal.map((name) => ({ name, rank: rank++, fn: null }));
     this.deadlockRank = spec.deadlock !== false && !selection.noDeadlock ? rank++ : -1;
     this.list = [
       ...this.invariants.map(({ name }) => ({ name, kind: 'invariant' as const })),
       ...this.actionProperties.map(({ name }) => ({ name, kind: 'actionProperty' as const })),
+      ...this.temporal.map(({ name }) => ({ name, kind: 'temporal' as const })),
       ...(this.deadlockRank >= 0 ? [{ name: 'deadlock', kind: 'deadlock' as const }] : []),
     ];
   }
@@ -74,6 +79,7 @@ export function definedProperties(spec: Spec): PropertyInfo[] {
   return [
     ...Object.keys(spec.invariants ?? {}).map((name) => ({ name, kind: 'invariant' as const })),
     ...Object.keys(spec.actionProperties ?? {}).map((name) => ({ name, kind: 'actionProperty' as const })),
+    ...Object.keys(spec.properties ?? {}).map((name) => ({ name, kind: 'temporal' as const })),
     ...(spec.deadlock !== false ? [{ name: 'deadlock', kind: 'deadlock' as const }] : []),
   ];
 }

@@ -38,7 +38,8 @@ function fieldsOf(state: unknown): Record<string, unknown> {
   return state as Record<string, unknown>;
 }
 
-export function toItfTrace(trace: readonly TraceStep[], meta: Record<string, unknown>): Record<string, unknown> {
+/** `loop`: for a lasso, the index of the state the behaviour goes back to after the last (ITF's `loop`). */
+export function toItfTrace(trace: readonly TraceStep[], meta: Record<string, unknown>, loop?: number): Record<string, unknown> {
   const vars = trace.length ? Object.keys(fieldsOf(trace[0]!.state)) : [];
   return {
     '#meta': { format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', ...meta },
@@ -47,5 +48,6 @@ export function toItfTrace(trace: readonly TraceStep[], meta: Record<string, unk
       '#meta': { index, action: step.label ?? 'init' },
       ...toItfRecord(fieldsOf(step.state)),
     })),
+    ...(loop === undefined ? {} : { loop }),
   };
 }

@@ -34,9 +34,11 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
     cells: Object.fromEntries(r.properties.map((p) => [p.name, matrixCell(r, p.name)])),
     violations: r.violations.map((v) => ({
       property: v.property,
+      label: v.label,
       kind: v.kind,
       traceLength: v.length,
-      trace: toItfTrace(v.trace, { description: `${r.specName}${r.config ? ` [${r.config}]` : ''}: ${v.property} violated`, property: v.property }),
+      loop: v.loop ? { index: v.loop.index, stutter: v.loop.stutter, action: v.loop.label } : null,
+      trace: toItfTrace(v.trace, { description: `${r.specName}${r.config ? ` [${r.config}]` : ''}: ${v.label} violated`, property: v.label }, v.loop?.index),
     })),
     expectation: r.expectation ? { ...r.expectation, matches: r.mismatches.length === 0, mismatches: r.mismatches } : null,
   };

@@ -21,7 +21,11 @@ export type CellStyle = 'words' | 'compact';
 export function matrixCell(r: CheckResult, property: string, style: CellStyle = 'words'): string {
   if (!r.properties.some((p) => p.name === property)) return '-';
   const v = r.violations.find((x) => x.property === property);
-  if (v) return style === 'words' ? `violated (${v.length - 1})` : `✗ ${v.length - 1}`;
+  if (v) {
+    // A lasso: its prefix and cycle lengths (TLC's p+c), a trace: its steps.
+    const k = v.loop ? `${v.loop.index}+${v.length - v.loop.index}` : String(v.length - 1);
+    return style === 'words' ? `violated (${k})` : `✗ ${k}`;
+  }
   return r.outcome.complete ? 'holds' : 'unknown';
 }
 
@@ -90,6 +94,9 @@ export class MatrixPrinter {
       lines.push(...wrap(this.properties.map((p, i) => `[${i + 1}] ${p.name}`), this.width));
     }
     lines.push(`${this.layout.style === 'words' ? '"violated (K)":' : '"✗ K": violated;'} the shortest counterexample has K steps (K + 1 states). "states": distinct states.`);
+    if (this.properties.some((p) => p.kind === 'temporal')) {
+      lines.push('A temporal property\'s K is p+c: its lasso has p states before a cycle of c states (c = 1: a state stuttering for ever).');
+    }
     return lines.join('\n');
   }
 

@@ -12,7 +12,7 @@ import { rule, tableLine, wrap } from './table.ts';
 function describeExpected(c: SuiteCase): string {
   const e = expectationOf(c.loaded.spec, c.config)!;
   const v = Object.entries(e.violated ?? {});
-  const verdict = v.length ? v.map(([p, k]) => `${p} (${k})`).join(', ') : 'holds';
+  const verdict = v.length ? v.map(([p, k]) => (k === true ? p : `${p} (${k})`)).join(', ') : 'holds';
   const counts = [e.distinct !== undefined ? `${n(e.distinct)} states` : '', e.depth !== undefined ? `depth ${e.depth}` : ''].filter(Boolean).join(', ');
   return counts ? `${verdict}; ${counts}` : verdict;
 }

@@ -62,6 +62,7 @@ export function describeViolation(v: Pick<FoundViolation, 'kind' | 'property'>):
     case 'deadlock': return 'Deadlock reached.';
     case 'invariant': return `Invariant ${v.property} is violated.`;
     case 'actionProperty': return `Action property ${v.property} is violated.`;
+    case 'temporal': return `Temporal property ${v.property} is violated.`;
   }
 }
 
@@ -84,13 +85,19 @@ export function formatTrace(trace: readonly TraceStep[], fullTrace: boolean): st
   return lines.join('\n');
 }
 
-/** A violation found: its headline and its shortest trace. */
+/** A violation found: its headline and its shortest trace, or its lasso (TLC's "Back to state" / "Stuttering"). */
 export function formatViolation(v: FoundViolation, fullTrace: boolean): string {
-  return [
-    `Error: ${describeViolation(v)}`,
-    `The shortest behavior that violates it has ${v.length} state${v.length === 1 ? '' : 's'}:`,
-    formatTrace(v.trace, fullTrace),
-  ].join('\n');
+  const headline = `Error: ${describeViolation({ kind: v.kind, property: v.label })}`;
+  if (!v.loop) {
+    return [headline, `The shortest behavior that violates it has ${v.length} state${v.length === 1 ? '' : 's'}:`, formatTrace(v.trace, fullTrace)].join('\n');
+  }
+  const { index, stutter, label } = v.loop;
+  const cycle = v.trace.length - index;
+  const shape = stutter
+    ? `${index === 0 ? 'an initial state' : `${index} state${index === 1 ? '' : 's'}, then a state`} that stutters for ever`
+    : `${index === 0 ? '' : `${index} state${index === 1 ? '' : 's'}, then `}a cycle of ${cycle} state${cycle === 1 ? '' : 's'} repeated for ever`;
+  const end = stutter ? `State ${v.trace.length + 1}: Stuttering` : `Back to state ${index + 1}: ${label ?? '(a stutter)'}`;
+  return [headline, `A fair behavior that violates it: ${shape} (${v.length} state${v.length === 1 ? "" : "s"} in the lasso):`, formatTrace(v.trace, fullTrace), end].join('\n');
 }
 
 /** An evaluation error, and the behaviour up to the state whose expansion failed when it is known. */

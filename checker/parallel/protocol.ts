@@ -4,7 +4,8 @@
  * structured clone; states never cross threads except as encoded words in frontier chunks.
  *
  *   coordinator -> worker   setup (spec file, model options, table, coord), level, resume, retable
- *   worker -> coordinator   ready, paused (the table must grow), done (the level's counts and candidates), error
+ *   worker -> coordinator   ready, paused (the table must grow), done (the level's counts and candidates), error;
+ *                           paused and done also hand over the behaviour graph's record chunks started since the last
  */
 import type { ModelOptions } from '../model/model.ts';
 import type { Candidate } from '../search/candidates.ts';
@@ -59,6 +60,6 @@ export interface WorkerError {
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'paused'; chunks: Chunk[] }
-  | { type: 'done'; generated: number; candidates: Candidate[]; chunks: Chunk[] }
+  | { type: 'paused'; chunks: Chunk[]; records: Int32Array[] }
+  | { type: 'done'; generated: number; candidates: Candidate[]; chunks: Chunk[]; records: Int32Array[] }
   | WorkerError;

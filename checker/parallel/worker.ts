@@ -91,11 +91,14 @@ async function expandLevel(
     if (Atomics.load(coord, Coord.stop) !== 0) break;
     // The table must grow: make everyone pause, hand over what this worker wrote, wait for the new table.
     Atomics.store(coord, Coord.pause, 1);
-    send({ type: 'paused', chunks: expander.out.chunks });
+    send({ type: 'paused', chunks: expander.out.chunks, records: expander.recorder?.writer.takeNew() ?? [] });
     let reply = await next();
     while (reply.type === 'retable') { expander.table = new SeenTable(reply.table); reply = await next(); }
     if (reply.type !== 'resume') throw new Error(`unexpected ${reply.type} while paused`);
     expander.table = new SeenTable(reply.table);
   }
-  send({ type: 'done', generated: expander.generated, candidates: [...expander.candidates.values()], chunks: expander.out.take() });
+  send({
+    type: 'done', generated: expander.generated, candidates: [...expander.candidates.values()], chunks: expander.out.take(),
+    records: expander.recorder?.writer.takeNew() ?? [],
+  });
 }

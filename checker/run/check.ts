@@ -10,7 +10,10 @@ import { Model, type ModelOptions } from '../model/model.ts';
 import type { PropertyInfo } from '../model/properties.ts';
 import type { Candidate, ViolationKind } from '../search/candidates.ts';
 import { BfsSearch } from '../search/bfs.ts';
-import { behaviourTo, rebuildTrace, type TraceStep } from '../search/trace.ts';
+import { behaviourTo, rebuildTrace, replayFingerprints, type TraceStep } from '../search/trace.ts';
+import { checkInstances } from '../liveness/run.ts';
+import type { BehaviourGraph } from '../liveness/graph.ts';
+import type { Lasso } from '../liveness/check.ts';
 import type { SearchOptions, SearchStats } from '../search/types.ts';
 import type { ParentLinks } from '../store/types.ts';
 import { compareWithExpectation, expectationOf, validateExpectation } from './expectation.ts';
@@ -18,11 +21,16 @@ import type { LoadedSpec } from './load.ts';
 import { outcomeOf, type Outcome } from './outcome.ts';
 
 export interface FoundViolation {
+  /** The property's name, as declared (a matrix column, an expectation's key). */
   readonly property: string;
+  /** How it is shown: the property, or one instance of a quantified temporal property (`starvationFree(i=2)`). */
+  readonly label: string;
   readonly kind: ViolationKind;
-  /** States in the counterexample (the initial state included). */
+  /** States in the counterexample (the initial state included; for a lasso, its prefix and its cycle). */
   readonly length: number;
   readonly trace: TraceStep[];
+  /** For a lasso: the index in `trace` of the state the cycle goes back to, and the step that does it. */
+  readonly loop?: { readonly index: number; readonly stutter: boolean; readonly label: string | null };
 }
 
 export interface CheckResult {
@@ -44,6 +52,8 @@ export interface CheckResult {
   readonly expectation?: Expectation;
   /** Differences from the expectation (empty when it matches or there is none). */
   readonly mismatches: string[];
+  /** The liveness phase, when temporal properties were checked on the whole graph. */
+  readonly liveness?: { readonly seconds: number; readonly states: number; readonly instances: number };
 }
 
 export interface CheckOptions extends ModelOptions, SearchOptions {
@@ -88,7 +98,7 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   const traceOf = (v: Candidate, parents: ParentLinks): FoundViolation => {
     let f = found.get(v);
     if (!f) {
-      f = { property: v.property, kind: v.kind, length: v.length, trace: rebuildTrace(model, parents, v) };
+      f = { property: v.property, label: v.property, kind: v.kind, length: v.length, trace: rebuildTrace(model, parents, v) };
       found.set(v, f);
     }
     return f;
@@ -107,13 +117,44 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
     throw e;
   }
   const violations = run.violations.map((v) => traceOf(v, run.parents));
-  const outcome = outcomeOf({ ...run, continued: !!p.search.continueAfterViolation });
+  const started = performance.now();
+  if (run.graph) {
+    for (const t of temporalViolations(model, run.graph, run.parents, !!p.search.continueAfterViolation)) {
+      violations.push(t);
+      p.search.onFound?.(t);
+    }
+  }
+  const liveness = run.graph ? { seconds: (performance.now() - started) / 1000, states: run.graph.n, instances: model.liveness!.properties.length } : undefined;
+  const outcome = outcomeOf({ ...run, violations, continued: !!p.search.continueAfterViolation });
   const facts = {
     specName: loaded.spec.name, config: model.opts.config, constants: model.consts, overrides: model.opts.constants ?? {},
     properties: model.properties.list, stats: run.stats, violations, bounded: run.bounded, interrupted: run.interrupted,
-    memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation,
+    memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation, liveness,
   };
   return { ...facts, mismatches: p.expectation ? compareWithExpectation({ ...facts, complete: outcome.complete }, p.expectation) : [] };
+}
+
+/**
+ * The violated temporal property instances, each with its lasso rebuilt by replay: every one with `all` (--continue,
+ * the matrix, the suite), else only the first (a run stops at its first violation).
+ */
+function temporalViolations(model: Model, graph: BehaviourGraph, parents: ParentLinks, all: boolean): FoundViolation[] {
+  const plan = model.liveness!;
+  const found = checkInstances(graph, plan);
+  return (all ? found : found.slice(0, 1)).map((f) => {
+    const inst = plan.properties[f.instance]!;
+    return lassoViolation(model, graph, parents, inst.name, inst.label, f.lasso);
+  });
+}
+
+function lassoViolation(model: Model, graph: BehaviourGraph, parents: ParentLinks, property: string, label: string, lasso: Lasso): FoundViolation {
+  const fp = (id: number) => { const slot = graph.slotOf(id); return [parents.high(slot), parents.low(slot)] as const; };
+  const ids = [...lasso.prefix, ...lasso.cycle];
+  const { trace, closingLabel } = replayFingerprints(model, ids.map(fp), `the lasso of ${label}`, lasso.stutter ? undefined : fp(lasso.cycle[0]!));
+  return {
+    property, label, kind: 'temporal', length: ids.length, trace,
+    loop: { index: lasso.prefix.length, stutter: lasso.stutter, label: lasso.stutter ? null : closingLabel },
+  };
 }
 
 /** Checks one configuration (or the spec's defaults, with `config` undefined). */

@@ -30,9 +30,9 @@ export function validateExpectation(e: Expectation, properties: Properties, spec
       : `${spec.name} has no property ${name}`;
     throw new SpecEvalError(`${where(config)} expects ${name} to be violated, but ${why}. The properties checked: ${checked.join(', ') || '(none)'}`);
   }
-  const length = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  const length = (v: unknown) => v === true || (typeof v === 'number' && Number.isInteger(v) && v >= 1);
   for (const [name, len] of Object.entries(e.violated ?? {})) {
-    if (!length(len)) throw new SpecEvalError(`${where(config)} expects ${name} violated with a trace of ${String(len)} states: give the number of states (at least 1)`);
+    if (!length(len)) throw new SpecEvalError(`${where(config)} expects ${name} violated with a trace of ${String(len)} states: give the number of states (at least 1), or true when only the verdict is known`);
   }
 }
 
@@ -51,12 +51,15 @@ export function compareWithExpectation(
     if (e.depth !== undefined && e.depth !== r.stats.depth) out.push(`depth: expected ${e.depth}, got ${r.stats.depth}`);
   }
   const expected = e.violated ?? {};
-  const got = new Map(r.violations.map((v) => [v.property, v.length]));
-  for (const [p, len] of Object.entries(expected)) {
+  // A quantified temporal property: its first violated instance stands for it.
+  const got = new Map<string, number>();
+  for (const v of r.violations) if (!got.has(v.property)) got.set(v.property, v.length);
+  const trace = (len: number | true | undefined) => (len === true ? 'violated' : `violated (trace of ${len} states)`);
+  for (const [p, len] of Object.entries(expected) as [string, number | true][]) {
     const g = got.get(p);
     if (g === undefined) {
-      if (r.complete) out.push(`${p}: expected violated (trace of ${len} states), but it holds`);
-    } else if (g !== len) {
+      if (r.complete) out.push(`${p}: expected ${trace(len)}, but it holds`);
+    } else if (len !== true && g !== len) {
       out.push(`${p}: expected a shortest trace of ${len} states, got ${g}`);
     }
   }

@@ -21,6 +21,8 @@ import { acquireCrew, releaseCrew, type Crew, type WorkerHandle } from '../paral
 import { Coord, type FromWorker, type ToWorker, type WorkerError } from '../parallel/protocol.ts';
 import { piecesPerChunk, remapChunk, statesIn, type Chunk } from '../store/frontier.ts';
 import { capacityFor, SeenTable, tableBytes } from '../store/seen-table.ts';
+import { finishGraph, remapRecords } from '../store/edges.ts';
+import type { BehaviourGraph } from '../liveness/graph.ts';
 import { formatBytes } from '../units.ts';
 import { compareCandidates, type Candidate } from './candidates.ts';
 import { Expander } from './expander.ts';
@@ -75,6 +77,8 @@ export class BfsSearch {
   private readonly reported = new Set<number>();
   /** Chunks of expanded levels, handed back to the writers (checker/store/frontier.ts). */
   private spares: Chunk[] = [];
+  /** The behaviour graph's record chunks, from every expander (checker/store/edges.ts). */
+  private readonly records: Int32Array[] = [];
 
   constructor(private readonly model: Model, private readonly opts: SearchOptions = {}, private readonly specFile?: string) {
     this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
@@ -106,6 +110,7 @@ export class BfsSearch {
       this.local.expandInitial();
       this.generated += this.local.generated;
       let chunks = this.local.out.take();
+      this.collectLocalRecords();
       let found = this.decide(this.local.candidates.values(), violations);
       this.queue = statesIn(chunks);
       if (this.queue > 0) this.depth = 1;
@@ -134,9 +139,29 @@ export class BfsSearch {
       memoryExhausted = e.message;
     }
     await this.releaseWorkers(false);
+    const interrupted = this.stopRequested();
+    // As run/outcome.ts decides completeness: the whole graph, and no violation left unreported.
+    const complete = !bounded && !interrupted && memoryExhausted === undefined && this.queue === 0
+      && (violations.length === 0 || this.opts.continueAfterViolation === true);
+    const graph = complete && this.model.liveness ? this.finishGraph() : undefined;
     const stats = this.progress();
     this.opts.onProgress?.(stats);
-    return { stats, violations, bounded, interrupted: this.stopRequested(), memoryExhausted, parents: this.table };
+    return { stats, violations, bounded, interrupted, memoryExhausted, parents: this.table, graph };
+  }
+
+  private collectLocalRecords(): void {
+    const fresh = this.local.recorder?.writer.takeNew();
+    if (fresh) this.records.push(...fresh);
+  }
+
+  /** The behaviour graph of the whole search (every stored state expanded once). */
+  private finishGraph(): BehaviourGraph {
+    const plan = this.model.liveness!;
+    this.collectLocalRecords();
+    const initial: number[] = [];
+    const fps = this.local.initialFingerprints;
+    for (let i = 0; i < fps.length; i += 2) initial.push(this.table.lookup(fps[i]!, fps[i + 1]!));
+    return finishGraph(this.records, this.table, plan.nodeWords, plan.edgeWords, initial, this.shared);
   }
 
   /** Records the level's violations; true when the search must stop. */
@@ -206,6 +231,11 @@ export class BfsSearch {
     const { table, moved } = rehashed;
     const fixed = this.model.codec.fixedWidth;
     for (const list of chunkLists) for (const c of list) remapChunk(c, fixed, moved);
+    const plan = this.model.liveness;
+    if (plan) {
+      this.collectLocalRecords();
+      remapRecords(this.records, plan.nodeWords, plan.edgeWords, moved);
+    }
     this.table = table;
     this.local.table = table;
     Atomics.store(this.coord, Coord.pause, 0);
@@ -230,6 +260,7 @@ export class BfsSearch {
       remaining -= chunk[1]!;
     }
     Atomics.store(this.coord, Coord.generated, 0);
+    this.collectLocalRecords();
     return { generated: x.generated, candidates: [...x.candidates.values()], chunks: x.out.take(), remaining: 0 };
   }
 
@@ -291,8 +322,8 @@ export class BfsSearch {
       // Wait until every worker is done or paused.
       for (const h of waiting) {
         const m = await this.receive(h);
-        if (m.type === 'done') done.set(h, m);
-        else if (m.type === 'paused') paused.set(h, m.chunks);
+        if (m.type === 'done') { done.set(h, m); this.records.push(...m.records); }
+        else if (m.type === 'paused') { paused.set(h, m.chunks); this.records.push(...m.records); }
       }
       if (paused.size === 0) break;
       const outLists = [...done.values()].map((d) => d.chunks).concat([...paused.values()]);

@@ -16,6 +16,7 @@ import type { Model } from '../model/model.ts';
 import { ChunkWriter, EntryCursor, type Chunk } from '../store/frontier.ts';
 import { TABLE_FULL, type SeenTable } from '../store/seen-table.ts';
 import { compareCandidates, STORED_STATE, type Candidate, type ViolationKind } from './candidates.ts';
+import { GraphRecorder } from './recorder.ts';
 import { Coord } from '../parallel/protocol.ts';
 
 /** Words per staged successor in `batchMeta`. */
@@ -37,12 +38,17 @@ export class Expander {
   /** Fingerprint of the state being expanded (0/0 while generating initial states). */
   private parentHigh = 0;
   private parentLow = 0;
+  /** Records the behaviour graph when the model checks temporal properties. */
+  readonly recorder: GraphRecorder | undefined;
+  /** The initial states inside the model, as fingerprints (high, low, ...), in the order init gave them. */
+  readonly initialFingerprints: number[] = [];
 
   constructor(private readonly model: Model, public table: SeenTable, private readonly coord: Int32Array, shared: boolean) {
     this.out = new ChunkWriter(model.codec.fixedWidth, shared);
     this.hasView = model.spec.view !== undefined;
     this.skipped = new Uint8Array(model.properties.list.length);
     this.cursor = new EntryCursor(model.codec.fixedWidth);
+    this.recorder = model.liveness ? new GraphRecorder(model, shared) : undefined;
   }
 
   /** Starts a level: its states have depth `depth`; `skip` holds the ranks of properties no longer checked. */
@@ -192,16 +198,24 @@ export class Expander {
       sink ^= entries[3 * home + 1]!;
     }
     this.sink = sink;
+    const recorder = from !== undefined ? this.recorder : undefined;
+    if (recorder) {
+      recorder.begin(from, parent, count);
+      for (let k = 0; k < count; k++) {
+        if (meta[META * k + M_HIGH] !== this.parentHigh || meta[META * k + M_LOW] !== this.parentLow) recorder.enabledBy(meta[META * k + M_INSTANCE]!);
+      }
+    }
     for (let k = 0; k < count; k++) {
-      this.successor(from, k, parent);
+      this.successor(from, k, parent, recorder);
       this.batchStates[k] = undefined;
     }
+    recorder?.end();
     this.batchCount = 0;
     this.batchWordsUsed = 0;
   }
 
   /** Staged successor `k` of `from` (the stored state in slot `parent`; none for initial states): insert and check. */
-  private successor(from: unknown, k: number, parent: number): void {
+  private successor(from: unknown, k: number, parent: number, recorder: GraphRecorder | undefined): void {
     const m = this.model;
     const meta = this.batchMeta;
     const b = META * k;
@@ -225,6 +239,8 @@ export class Expander {
       else if (parent >= 0 && !this.hasView && table.isMarked(-1 - r, this.markHalf)) {
         table.offerParent(-1 - r, parent, this.parentHigh, this.parentLow);
       }
+      if (recorder !== undefined && (high !== this.parentHigh || low !== this.parentLow)) recorder.edge(r >= 0 ? r : -1 - r, instance, to, step!);
+      if (!step && this.recorder) this.initialFingerprints.push(high, low);
     }
     const length = step ? this.depth + 1 : 1;
     const index = meta[b + M_INDEX]!;

@@ -30,7 +30,12 @@ type Ending = (last: unknown) => TraceStep[] | undefined;
 /** Replays the chain of stored states from an initial state to `slot`, then `ending`; backtracks on ties. */
 function replay(model: Model, parents: ParentLinks, slot: number, ending: Ending, what: string): TraceStep[] {
   const chain = parents.pathTo(slot);
-  const targets = chain.map((s) => [parents.high(s), parents.low(s)] as const);
+  return replayChain(model, chain.map((s) => [parents.high(s), parents.low(s)] as const), ending, what);
+}
+
+/** Replays states with these fingerprints, in order, from an initial state, then `ending`; backtracks on ties. */
+function replayChain(model: Model, targets: readonly (readonly [number, number])[], ending: Ending, what: string): TraceStep[] {
+  const chain = targets;
   const extend = (i: number, from: Pick | undefined): TraceStep[] | undefined => {
     if (i === chain.length) return ending(from!.state);
     const [high, low] = targets[i]!;
@@ -92,6 +97,30 @@ export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): 
     return violated ? [{ label: inst.step.label, state: to }] : undefined;
   };
   return replay(model, parents, slotOf(parents, v.lastHigh, v.lastLow, what), ending, what);
+}
+
+/**
+ * The states of a path given by fingerprints, from an initial state, replayed through the actions (with a
+ * backtracking search, as for a chain of parent links). With `closing`, one more step from the last state to the
+ * state with that fingerprint is found too: its label is returned (null when no action takes it: a stutter).
+ */
+export function replayFingerprints(model: Model, targets: readonly (readonly [number, number])[], what: string, closing?: readonly [number, number]): { trace: TraceStep[]; closingLabel: string | null } {
+  let closingLabel: string | null = null;
+  const ending: Ending = (last) => {
+    if (!closing) return [];
+    for (const inst of model.instances) {
+      for (const state of model.successorList(inst.run(last), inst.step.label)) {
+        model.encodeAndFingerprint(state, inst.step.label);
+        if (model.fp.high === closing[0] && model.fp.low === closing[1] && model.checks.inModel(last, state, inst.step)) {
+          closingLabel = inst.step.label;
+          return [];
+        }
+      }
+    }
+    return undefined;
+  };
+  const trace = replayChain(model, targets, ending, what);
+  return { trace, closingLabel };
 }
 
 /** The behaviour from an initial state to the stored state with this fingerprint (for evaluation errors). */

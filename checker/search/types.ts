@@ -2,6 +2,7 @@
  * What a search is asked to do and what it reports: the shape every search strategy shares (today the
  * level-synchronous BFS of ./bfs.ts).
  */
+import type { BehaviourGraph } from '../liveness/graph.ts';
 import type { ParentLinks } from '../store/types.ts';
 import type { Candidate } from './candidates.ts';
 
@@ -56,4 +57,6 @@ export interface SearchResult {
   readonly memoryExhausted?: string;
   /** The parent links, for rebuilding traces. */
   readonly parents: ParentLinks;
+  /** The behaviour graph, when the model checks temporal properties and the search explored the whole graph. */
+  readonly graph?: BehaviourGraph;
 }
