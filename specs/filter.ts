@@ -17,7 +17,7 @@
  * Every action tests its pc guard first and returns null when disabled; a successor shares the arrays it does
  * not change and copies only the ones it changes (`except`).
  */
-import { defineSpec, except, range, t } from '#tlats';
+import { defineSpec, except, forAll, leadsTo, range, t, wf } from '#tlats';
 
 interface State {
   readonly pc: readonly number[];
@@ -30,6 +30,9 @@ const depthSource = 'depth: BFS levels counted by a copy of ../shared/bench/peer
   + 'record each state\'s depth (initial state = 1)';
 const countSource = 'distinct and transitions from ../shared/bench/peers/README.md (agreed by SPIN, Rumur, TLC, '
   + 'Quint and filter_ref.py); generated = transitions + 1 initial state';
+
+const liveSource = 'starvation freedom holds: SPIN 6.5.2 (bench/peers-liveness.sh: the ltl claim of each process, pan -a -f, '
+  + 'with an idle step at pc 0 so that SPIN\'s weak fairness per process matches fairness of all steps but Start) and TLC 2.19';
 
 export default defineSpec({
   name: 'Filter',
@@ -87,18 +90,39 @@ export default defineSpec({
       return true;
     },
   },
+  fairness: {
+    /** Weak fairness of each process' steps other than Start: a process may stay idle for ever, not stop midway. */
+    progress: wf(['Raise', 'SetLast', 'Wait', 'Exit'], { each: 'i' }),
+  },
+  properties: {
+    /** \A i \in Procs : pc[i] = 1 ~> pc[i] = 4: a process that starts the entry protocol gets in. */
+    starvationFree: forAll((c) => ({ i: range(c.N) }), ({ i }: { i: number }) => leadsTo((s: State) => s.pc[i] === 1, (s: State) => s.pc[i] === 4)),
+  },
   configs: {
     N3: {
       constants: { N: 3 },
+      properties: [],
       expect: { source: `${countSource}; ${depthSource}`, distinct: 705, generated: 1726, depth: 22 },
     },
     N4: {
       constants: { N: 4 },
+      properties: [],
       expect: { source: `${countSource}; ${depthSource}`, distinct: 14844, generated: 44121, depth: 37 },
     },
     N5: {
       constants: { N: 5 },
+      properties: [],
       expect: { source: `${countSource}; ${depthSource}`, distinct: 344805, generated: 1205326, depth: 55 },
+    },
+    'N3.starvationFree': {
+      constants: { N: 3 },
+      doc: 'starvation freedom under weak fairness of each process but for Start',
+      expect: { source: `${countSource}; ${depthSource}; ${liveSource}`, distinct: 705, generated: 1726, depth: 22 },
+    },
+    'N4.starvationFree': {
+      constants: { N: 4 },
+      doc: 'starvation freedom under weak fairness of each process but for Start',
+      expect: { source: `${countSource}; ${depthSource}; ${liveSource}`, distinct: 14844, generated: 44121, depth: 37 },
     },
   },
 });

@@ -15,6 +15,8 @@ export interface CliArgs {
   /** `--const` items as typed (NAME=VALUE); parsed by type once the spec is loaded (./constants.ts). */
   readonly const: readonly string[];
   readonly invariant: readonly string[];
+  /** `--property`: the temporal properties to check. */
+  readonly property: readonly string[];
   readonly deadlock: boolean;
   readonly maxDepth?: number;
   readonly continue: boolean;
@@ -80,6 +82,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('config', { type: 'string', describe: 'check one named configuration (all: the verdict matrix of every one)' })
     .option('const', { type: 'string', array: true, default: [], describe: 'override a constant: --const N=4 (repeatable)' })
     .option('invariant', { type: 'string', array: true, default: [], describe: 'check only this invariant (repeatable)' })
+    .option('property', { type: 'string', array: true, default: [], describe: 'check only this temporal property (repeatable)' })
     .option('deadlock', { type: 'boolean', default: true, describe: 'check for deadlock (--no-deadlock turns it off)' })
     .option('max-depth', { type: 'string', describe: 'explore at most N levels (initial states are level 1)' })
     .option('continue', { type: 'boolean', default: false, describe: 'report every violated property, each with its shortest trace' })
@@ -110,6 +113,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     config: one('config'),
     const: (parsed.const as string[]) ?? [],
     invariant: (parsed.invariant as string[]) ?? [],
+    property: (parsed.property as string[]) ?? [],
     deadlock: parsed.deadlock as boolean,
     maxDepth: wholeNumber('max-depth', one('maxDepth'), 1, Number.MAX_SAFE_INTEGER, 'a whole number of levels, at least 1'),
     continue: parsed.continue as boolean,

@@ -44,6 +44,7 @@ function baseOptions(args: CliArgs, loaded: LoadedSpec): CheckOptions {
   return {
     constants: parseConstArgs(loaded.spec, args.const),
     invariants: args.invariant,
+    temporal: args.property,
     noDeadlock: !args.deadlock,
     maxDepth: args.maxDepth,
     workers: args.workers,
@@ -68,6 +69,7 @@ async function runSingle(args: CliArgs, loaded: LoadedSpec, base: CheckOptions):
     say(formatHeader({
       specName: loaded.spec.name, file: args.spec!, config: args.config, constants: m.consts, overrides: m.opts.constants ?? {},
       properties: m.properties.list, hasConfigs: Object.keys(loaded.spec.configs ?? {}).length > 0,
+      fairness: m.liveness?.fairness.map((f) => `${f.kind === 'weak' ? 'WF' : 'SF'} ${f.label}`) ?? [],
     }));
     say('');
   }

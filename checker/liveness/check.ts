@@ -25,7 +25,9 @@
  * Every choice follows the initial states' order and each state's successor order, never the numbering, so the
  * lasso is the same for any worker count.
  */
-import type { BehaviourGraph } from './graph.ts';
+import { ADDRESS_BITS, RECORD_HEAD, RECORD_CHUNK_WORDS, type BehaviourGraph } from './graph.ts';
+
+const OFFSET_MASK = RECORD_CHUNK_WORDS - 1;
 
 /** A node bit and the value it must have. */
 export interface Literal { readonly bit: number; readonly value: boolean }
@@ -64,15 +66,14 @@ export type LivenessVerdict = { readonly violated: false } | { readonly violated
 
 const COMPLETED = 0x7fffffff;
 
-/** Working memory of one Tarjan pass (one per nesting level, reused across checks on one graph). */
+/** The arrays of one Tarjan pass (one per nesting level of the strong-fairness refinement). */
 class TarjanSpace {
   readonly index: Int32Array;
   readonly low: Int32Array;
   readonly stack: Int32Array;
   readonly callNode: Int32Array;
   readonly callEdge: Int32Array;
-  private counter = 1;
-  private dirty: number[] | undefined;
+  counter = 1;
 
   constructor(n: number) {
     this.index = new Int32Array(n);
@@ -81,110 +82,43 @@ class TarjanSpace {
     this.callNode = new Int32Array(n);
     this.callEdge = new Int32Array(n);
   }
-
-  /** Starts a pass; `touched` lists the nodes a restricted pass may visit, so only they are reset afterwards. */
-  begin(touched?: ArrayLike<number>): void {
-    this.counter = 1;
-    if (touched === undefined) { this.index.fill(0); this.dirty = undefined; return; }
-    for (let i = 0; i < touched.length; i++) this.index[touched[i]!] = 0;
-  }
-
-  /**
-   * Tarjan's algorithm, iterative, over the nodes `inSet` accepts, following the edges `allowed` accepts (a
-   * successor equal to its state is never followed: it is a stutter). Calls `found(stack, from, to)` with each
-   * component (stack[from..to)) as it completes: sinks first.
-   */
-  run(
-    g: BehaviourGraph, roots: ArrayLike<number> | null, inSet: (u: number) => boolean,
-    allowed: ((chunk: Int32Array, edgeAt: number) => boolean) | null, found: (stack: Int32Array, from: number, to: number) => void,
-  ): void {
-    const { index, low, stack, callNode, callEdge } = this;
-    const stride = g.edgeStride;
-    let sp = 0;
-    const count = roots === null ? g.n : roots.length;
-    for (let r = 0; r < count; r++) {
-      const root = roots === null ? r : roots[r]!;
-      if (index[root] !== 0 || !inSet(root)) continue;
-      let depth = 0;
-      callNode[0] = root;
-      callEdge[0] = 0;
-      index[root] = low[root] = this.counter++;
-      stack[sp++] = root;
-      while (depth >= 0) {
-        const u = callNode[depth]!;
-        const chunk = g.chunkOf(u);
-        const k = chunk[g.baseOf(u) + 1]!;
-        const base = g.edgesBase(u);
-        let i = callEdge[depth]!;
-        let descended = false;
-        while (i < k) {
-          const at = base + i * stride;
-          i++;
-          const v = chunk[at]!;
-          if (v === u || !inSet(v) || (allowed !== null && !allowed(chunk, at))) continue;
-          const iv = index[v]!;
-          if (iv === 0) {
-            callEdge[depth] = i;
-            depth++;
-            callNode[depth] = v;
-            callEdge[depth] = 0;
-            index[v] = low[v] = this.counter++;
-            stack[sp++] = v;
-            descended = true;
-            break;
-          }
-          const lv = low[v]!;
-          if (lv !== COMPLETED && iv < low[u]!) low[u] = iv;
-        }
-        if (descended) continue;
-        depth--;
-        if (low[u] === index[u]) {
-          let from = sp - 1;
-          while (stack[from] !== u) from--;
-          found(stack, from, sp);
-          for (let j = from; j < sp; j++) low[stack[j]!] = COMPLETED;
-          sp = from;
-        }
-        if (depth >= 0) {
-          const p = callNode[depth]!;
-          if (low[u] !== COMPLETED && low[u]! < low[p]!) low[p] = low[u]!;
-        }
-      }
-    }
-  }
 }
 
-/** Working memory for checks on one graph (one per thread). */
+/** Working memory for checks on one graph (one per thread), reused from one check to the next. */
 export class Workspace {
   readonly outer: TarjanSpace;
-  private innerSpaces: TarjanSpace[] = [];
-  /** Fair component id of a state, or -1. */
+  private readonly inners: TarjanSpace[] = [];
+  /** 0: outside the suffix; 1: a suffix state; 2: a suffix state that may be on the cycle. */
+  readonly region: Uint8Array;
+  /** The fair component of a state, or -1. */
   readonly fairComp: Int32Array;
   /** 1: a suffix state that reaches a fair component through suffix states. */
   readonly good: Uint8Array;
-  /** Membership tags for restricted passes. */
+  /** Membership stamps: of the set an inner pass runs on (`tag`), of the component being analysed (`mark`). */
   readonly tag: Int32Array;
-  private nextTag = 1;
+  readonly mark: Int32Array;
+  stamp = 0;
 
   constructor(readonly n: number) {
     this.outer = new TarjanSpace(n);
+    this.region = new Uint8Array(n);
     this.fairComp = new Int32Array(n);
     this.good = new Uint8Array(n);
     this.tag = new Int32Array(n);
+    this.mark = new Int32Array(n);
   }
 
   inner(level: number): TarjanSpace {
-    while (this.innerSpaces.length <= level) this.innerSpaces.push(new TarjanSpace(this.n));
-    return this.innerSpaces[level]!;
+    while (this.inners.length <= level) this.inners.push(new TarjanSpace(this.n));
+    return this.inners[level]!;
   }
-
-  freshTag(): number { return this.nextTag++; }
 }
 
 function holds(g: BehaviourGraph, u: number, lits: readonly Literal[]): boolean {
   if (lits.length === 0) return true;
-  const chunk = g.chunkOf(u);
-  const at = g.baseOf(u) + 2;
+  const addr = g.recordAt[u]!;
+  const chunk = g.chunks[addr >>> ADDRESS_BITS]!;
+  const at = (addr & OFFSET_MASK) + RECORD_HEAD;
   for (let i = 0; i < lits.length; i++) {
     const l = lits[i]!;
     if ((((chunk[at + (l.bit >>> 5)]! >>> (l.bit & 31)) & 1) === 1) !== l.value) return false;
@@ -193,138 +127,232 @@ function holds(g: BehaviourGraph, u: number, lits: readonly Literal[]): boolean 
 }
 
 const edgeHas = (chunk: Int32Array, edgeAt: number, bit: number): boolean => ((chunk[edgeAt + 1 + (bit >>> 5)]! >>> (bit & 31)) & 1) === 1;
-const nodeHas = (g: BehaviourGraph, u: number, bit: number): boolean => g.nodeBit(u, bit);
+const hasBit = (words: Int32Array, bit: number): boolean => ((words[bit >>> 5]! >>> (bit & 31)) & 1) === 1;
+
+function maskOf(bits: readonly number[], words: number): Int32Array {
+  const m = new Int32Array(words);
+  for (const b of bits) m[b >>> 5]! |= 1 << (b & 31);
+  return m;
+}
+
+/**
+ * Tarjan's algorithm, iterative, over the nodes `inSet` accepts (roots: those of `roots`, or all nodes in order),
+ * following the steps whose edge bits meet none of `exclude` (null: every step); a successor equal to its state
+ * (a stutter) is never followed. Calls `found(from, to)` with each component, stack[from..to), as it completes:
+ * sinks first.
+ */
+function tarjan(
+  g: BehaviourGraph, t: TarjanSpace, roots: ArrayLike<number> | null, inSet: (v: number) => boolean,
+  exclude: Int32Array | null, found: (stack: Int32Array, from: number, to: number) => void,
+): void {
+  const { index, low, stack, callNode, callEdge } = t;
+  const { recordAt, chunks, nodeWords, edgeWords, edgeStride } = g;
+  let sp = 0;
+  const count = roots === null ? g.n : roots.length;
+  for (let r = 0; r < count; r++) {
+    const root = roots === null ? r : roots[r]!;
+    if (index[root] !== 0 || !inSet(root)) continue;
+    let depth = 0;
+    callNode[0] = root;
+    callEdge[0] = 0;
+    index[root] = low[root] = t.counter++;
+    stack[sp++] = root;
+    while (depth >= 0) {
+      const u = callNode[depth]!;
+      const addr = recordAt[u]!;
+      const chunk = chunks[addr >>> ADDRESS_BITS]!;
+      const base = addr & OFFSET_MASK;
+      const k = chunk[base + 1]!;
+      const edges = base + RECORD_HEAD + nodeWords;
+      let i = callEdge[depth]!;
+      let descended = false;
+      edgeLoop: while (i < k) {
+        const at = edges + i * edgeStride;
+        i++;
+        const v = chunk[at]!;
+        if (v === u || !inSet(v)) continue;
+        if (exclude !== null) for (let w = 0; w < edgeWords; w++) if ((chunk[at + 1 + w]! & exclude[w]!) !== 0) continue edgeLoop;
+        const iv = index[v]!;
+        if (iv === 0) {
+          callEdge[depth] = i;
+          depth++;
+          callNode[depth] = v;
+          callEdge[depth] = 0;
+          index[v] = low[v] = t.counter++;
+          stack[sp++] = v;
+          descended = true;
+          break;
+        }
+        if (low[v] !== COMPLETED && iv < low[u]!) low[u] = iv;
+      }
+      if (descended) continue;
+      depth--;
+      if (low[u] === index[u]) {
+        let from = sp - 1;
+        while (stack[from] !== u) from--;
+        found(stack, from, sp);
+        for (let j = from; j < sp; j++) low[stack[j]!] = COMPLETED;
+        sp = from;
+      } else {
+        const p = callNode[depth]!;
+        if (low[u]! < low[p]!) low[p] = low[u]!;
+      }
+    }
+  }
+}
 
 /** Checks one property pattern under the fairness conditions. */
 export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace = new Workspace(g.n)): LivenessVerdict {
-  const { fairComp, good } = ws;
+  const { region, fairComp, good, tag, mark } = ws;
+  const { recordAt, chunks, nodeWords, edgeWords, edgeStride, n } = g;
+  for (let u = 0; u < n; u++) region[u] = holds(g, u, p.suffix) ? (holds(g, u, p.cycle) ? 2 : 1) : 0;
   fairComp.fill(-1);
   good.fill(0);
-  const excluded = p.exclude;
-  const allowedStep = excluded.length === 0 ? null : (chunk: Int32Array, at: number): boolean => {
-    for (let i = 0; i < excluded.length; i++) if (edgeHas(chunk, at, excluded[i]!)) return false;
-    return true;
-  };
-  const inSuffix = (u: number) => holds(g, u, p.suffix);
-  const sameRegion = p.cycle.length === p.suffix.length && excluded.length === 0;
+  ws.outer.index.fill(0);
+  ws.outer.counter = 1;
+  const exclude = p.exclude.length ? maskOf(p.exclude, edgeWords) : null;
+  const enabledMask = maskOf(fairness.map((f) => f.enabled), nodeWords);
+  const weak = fairness.filter((f) => f.kind === 'weak');
+  const strong = fairness.filter((f) => f.kind === 'strong');
+  const sameRegion = p.cycle.length === p.suffix.length && exclude === null;
+  const orNode = new Int32Array(nodeWords), andNode = new Int32Array(nodeWords), orEdge = new Int32Array(edgeWords);
   let components = 0;
 
-  /** The fair components among `members` (all cycle states, in one SCC over the allowed steps), marked. */
-  const markFair = (members: number[], level: number): void => {
-    // What the component offers.
-    const tag = ws.freshTag();
-    for (const u of members) ws.tag[u] = tag;
-    const stride = g.edgeStride;
-    let internalEdges = 0;
-    const buchiEdgeSeen = p.buchiEdges.map(() => false);
-    const occurs = fairness.map(() => false);
-    const enabledSome = fairness.map(() => false);
-    const disabledSome = fairness.map(() => false);
-    const buchiNodeSeen = p.buchiNodes.map(() => false);
-    for (const u of members) {
-      const chunk = g.chunkOf(u);
-      const k = chunk[g.baseOf(u) + 1]!;
-      const base = g.edgesBase(u);
-      for (let i = 0; i < k; i++) {
-        const at = base + i * stride;
-        const v = chunk[at]!;
-        if (v === u || ws.tag[v] !== tag || (allowedStep !== null && !allowedStep(chunk, at))) continue;
-        internalEdges++;
-        p.buchiEdges.forEach((b, j) => { if (edgeHas(chunk, at, b)) buchiEdgeSeen[j] = true; });
-        fairness.forEach((f, j) => { if (edgeHas(chunk, at, f.occurs)) occurs[j] = true; });
-      }
-      fairness.forEach((f, j) => { if (nodeHas(g, u, f.enabled)) enabledSome[j] = true; else disabledSome[j] = true; });
-      p.buchiNodes.forEach((lits, j) => { if (!buchiNodeSeen[j] && holds(g, u, lits)) buchiNodeSeen[j] = true; });
-    }
-    if (members.length === 1) {
-      // One state with no internal step: it can only stutter, which is fair when no fair action is enabled.
-      if (internalEdges > 0) throw new Error('a one-state component with an internal step');
-      if (enabledSome.some((x) => x) || p.buchiEdges.length > 0 || !buchiNodeSeen.every((x) => x)) return;
-      fairComp[members[0]!] = components++;
+  /** Whether some state of stack[from..to) satisfies `lits`. */
+  const someHolds = (stack: Int32Array, from: number, to: number, lits: readonly Literal[]) => {
+    for (let j = from; j < to; j++) if (holds(g, stack[j]!, lits)) return true;
+    return false;
+  };
+
+  /** Marks the fair components among stack[from..to): one component over the allowed steps, of cycle states. */
+  const analyse = (stack: Int32Array, from: number, to: number, level: number): void => {
+    if (to - from === 1) {
+      // One state and no step inside: it can only stutter, fair when no fair action is enabled there.
+      const u = stack[from]!;
+      const addr = recordAt[u]!;
+      const chunk = chunks[addr >>> ADDRESS_BITS]!;
+      const at = (addr & OFFSET_MASK) + RECORD_HEAD;
+      for (let w = 0; w < nodeWords; w++) if ((chunk[at + w]! & enabledMask[w]!) !== 0) return;
+      if (p.buchiEdges.length > 0) return;
+      for (const lits of p.buchiNodes) if (!holds(g, u, lits)) return;
+      fairComp[u] = components++;
       return;
     }
-    if (!buchiNodeSeen.every((x) => x) || !buchiEdgeSeen.every((x) => x)) return;
-    for (let j = 0; j < fairness.length; j++) {
-      if (fairness[j]!.kind === 'weak' && !disabledSome[j] && !occurs[j]) return; // monotone: no subset is fair
+    const stamp = ++ws.stamp;
+    for (let j = from; j < to; j++) mark[stack[j]!] = stamp;
+    orNode.fill(0); andNode.fill(-1); orEdge.fill(0);
+    for (let j = from; j < to; j++) {
+      const u = stack[j]!;
+      const addr = recordAt[u]!;
+      const chunk = chunks[addr >>> ADDRESS_BITS]!;
+      const base = addr & OFFSET_MASK;
+      const at = base + RECORD_HEAD;
+      for (let w = 0; w < nodeWords; w++) { orNode[w]! |= chunk[at + w]!; andNode[w]! &= chunk[at + w]!; }
+      const k = chunk[base + 1]!;
+      const edges = at + nodeWords;
+      edgeLoop: for (let i = 0; i < k; i++) {
+        const e = edges + i * edgeStride;
+        const v = chunk[e]!;
+        if (v === u || mark[v] !== stamp) continue;
+        if (exclude !== null) for (let w = 0; w < edgeWords; w++) if ((chunk[e + 1 + w]! & exclude[w]!) !== 0) continue edgeLoop;
+        for (let w = 0; w < edgeWords; w++) orEdge[w]! |= chunk[e + 1 + w]!;
+      }
     }
-    const bad = fairness.map((f, j) => (f.kind === 'strong' && enabledSome[j] && !occurs[j] ? j : -1)).filter((j) => j >= 0);
+    for (const b of p.buchiEdges) if (!hasBit(orEdge, b)) return;
+    // Weak fairness is monotone: a component where the action is always enabled and never occurs has no fair subset.
+    for (const f of weak) if (hasBit(andNode, f.enabled) && !hasBit(orEdge, f.occurs)) return;
+    for (const lits of p.buchiNodes) if (!someHolds(stack, from, to, lits)) return;
+    const bad = strong.filter((f) => hasBit(orNode, f.enabled) && !hasBit(orEdge, f.occurs));
     if (bad.length === 0) {
       const id = components++;
-      for (const u of members) fairComp[u] = id;
+      for (let j = from; j < to; j++) fairComp[stack[j]!] = id;
       return;
     }
-    // Strong fairness refinement: a fair cycle here never takes the bad actions, so it stays where they are disabled.
-    const rest = members.filter((u) => bad.every((j) => !nodeHas(g, u, fairness[j]!.enabled)));
-    if (rest.length > 0) fairIn(rest, level + 1);
+    // Strong fairness: a fair cycle here never takes the bad actions, so it keeps to the states where they are disabled.
+    const rest: number[] = [];
+    for (let j = from; j < to; j++) if (bad.every((f) => !g.nodeBit(stack[j]!, f.enabled))) rest.push(stack[j]!);
+    if (rest.length > 0) fairAmong(rest, level + 1);
   };
 
   /** Splits `nodes` (cycle states) into components over the allowed steps and marks the fair ones. */
-  const fairIn = (nodes: number[], level: number): void => {
-    const space = ws.inner(level);
-    const tag = ws.freshTag();
-    for (const u of nodes) ws.tag[u] = tag;
-    space.begin(nodes);
-    space.run(g, nodes, (u) => ws.tag[u] === tag, allowedStep, (stack, from, to) => {
-      markFair(Array.from(stack.subarray(from, to)), level);
+  const fairAmong = (nodes: readonly number[], level: number): void => {
+    const t = ws.inner(level);
+    const stamp = ++ws.stamp;
+    for (const u of nodes) { tag[u] = stamp; t.index[u] = 0; }
+    t.counter = 1;
+    tarjan(g, t, nodes, (v) => tag[v] === stamp, exclude, (stack, from, to) => {
+      // `analyse` may stamp `tag` anew at a deeper level: copy the component first.
+      const members = stack.slice(from, to);
+      analyse(members, 0, members.length, level);
     });
-    // The tag of these nodes may have been overwritten by deeper levels: nothing reads it after this pass.
   };
 
-  // The outer pass over the suffix states.
-  ws.outer.begin();
-  ws.outer.run(g, null, inSuffix, null, (stack, from, to) => {
-    const members = Array.from(stack.subarray(from, to));
-    if (sameRegion) markFair(members, 0);
+  tarjan(g, ws.outer, null, (v) => region[v] !== 0, null, (stack, from, to) => {
+    if (sameRegion) analyse(stack, from, to, 0);
     else {
-      const cycleStates = members.filter((u) => holds(g, u, p.cycle));
-      if (cycleStates.length > 0) fairIn(cycleStates, 0);
+      const cycleStates: number[] = [];
+      for (let j = from; j < to; j++) if (region[stack[j]!] === 2) cycleStates.push(stack[j]!);
+      if (cycleStates.length > 0) fairAmong(cycleStates, 0);
     }
-    // Does the component reach a fair component (through suffix states)? Its successors are complete.
-    let reaches = members.some((u) => fairComp[u]! >= 0);
-    const stride = g.edgeStride;
-    for (let m = 0; !reaches && m < members.length; m++) {
-      const u = members[m]!;
-      const chunk = g.chunkOf(u);
-      const k = chunk[g.baseOf(u) + 1]!;
-      const base = g.edgesBase(u);
-      for (let i = 0; i < k; i++) if (good[chunk[base + i * stride]!] === 1) { reaches = true; break; }
+    // Does the component reach a fair one through suffix states? Its successors are complete.
+    let reaches = false;
+    for (let j = from; j < to && !reaches; j++) if (fairComp[stack[j]!]! >= 0) reaches = true;
+    for (let j = from; j < to && !reaches; j++) {
+      const u = stack[j]!;
+      const addr = recordAt[u]!;
+      const chunk = chunks[addr >>> ADDRESS_BITS]!;
+      const base = addr & OFFSET_MASK;
+      const k = chunk[base + 1]!;
+      const edges = base + RECORD_HEAD + nodeWords;
+      for (let i = 0; i < k; i++) if (good[chunk[edges + i * edgeStride]!] === 1) { reaches = true; break; }
     }
-    if (reaches) for (const u of members) good[u] = 1;
+    if (reaches) for (let j = from; j < to; j++) good[stack[j]!] = 1;
   });
 
+  const allowedStep = exclude === null ? null : (chunk: Int32Array, at: number): boolean => {
+    for (let w = 0; w < edgeWords; w++) if ((chunk[at + 1 + w]! & exclude[w]!) !== 0) return false;
+    return true;
+  };
   return findLasso(g, p, fairness, ws, allowedStep);
 }
 
-/** Breadth-first search from `sources` (in order) through the nodes `through` accepts; the first node `target` accepts, with its path. */
-function bfs(
-  g: BehaviourGraph, sources: readonly number[], through: (u: number) => boolean, target: (u: number) => boolean,
-  step: ((chunk: Int32Array, at: number, u: number, v: number) => boolean) | null,
-  parent: Map<number, number>,
-): number[] | undefined {
-  const queue: number[] = [];
+/**
+ * Breadth-first search from `sources` (in order) through the nodes `through` accepts: the first node `target`
+ * accepts, with its path. Typed arrays of the workspace hold the queue and the parents (the Tarjan pass is over).
+ */
+function bfs(g: BehaviourGraph, ws: Workspace, sources: readonly number[], through: (u: number) => boolean, target: (u: number) => boolean): number[] | undefined {
+  const queue = ws.outer.callNode;
+  const parent = ws.outer.callEdge;
+  const seen = ws.mark;
+  const stamp = ++ws.stamp;
+  const { recordAt, chunks, nodeWords, edgeStride } = g;
+  const path = (v: number): number[] => {
+    const out: number[] = [];
+    for (let x = v; x !== -1; x = parent[x]!) out.push(x);
+    return out.reverse();
+  };
+  let tail = 0;
   for (const s of sources) {
-    if (parent.has(s) || !through(s)) continue;
-    parent.set(s, -1);
+    if (seen[s] === stamp || !through(s)) continue;
+    seen[s] = stamp;
+    parent[s] = -1;
     if (target(s)) return [s];
-    queue.push(s);
+    queue[tail++] = s;
   }
-  const stride = g.edgeStride;
-  for (let q = 0; q < queue.length; q++) {
+  for (let q = 0; q < tail; q++) {
     const u = queue[q]!;
-    const chunk = g.chunkOf(u);
-    const k = chunk[g.baseOf(u) + 1]!;
-    const base = g.edgesBase(u);
+    const addr = recordAt[u]!;
+    const chunk = chunks[addr >>> ADDRESS_BITS]!;
+    const base = addr & OFFSET_MASK;
+    const k = chunk[base + 1]!;
+    const edges = base + RECORD_HEAD + nodeWords;
     for (let i = 0; i < k; i++) {
-      const at = base + i * stride;
-      const v = chunk[at]!;
-      if (v === u || parent.has(v) || !through(v) || (step !== null && !step(chunk, at, u, v))) continue;
-      parent.set(v, u);
-      if (target(v)) {
-        const path = [v];
-        for (let x = u; x !== -1; x = parent.get(x)!) path.push(x);
-        return path.reverse();
-      }
-      queue.push(v);
+      const v = chunk[edges + i * edgeStride]!;
+      if (v === u || seen[v] === stamp || !through(v)) continue;
+      seen[v] = stamp;
+      parent[v] = u;
+      if (target(v)) return path(v);
+      queue[tail++] = v;
     }
   }
   return undefined;
@@ -335,6 +363,9 @@ function findLasso(
   allowedStep: ((chunk: Int32Array, at: number) => boolean) | null,
 ): LivenessVerdict {
   const { fairComp, good } = ws;
+  let anyGood = false;
+  for (let u = 0; u < g.n && !anyGood; u++) if (good[u] === 1) anyGood = true;
+  if (!anyGood) return { violated: false }; // no fair cycle to reach: the property holds
   const starts = Array.from(g.initial).filter((u) => holds(g, u, p.init));
   // 1. The trigger state: the first initial state (or, with a trigger, the first state in BFS order) that reaches a
   //    fair component through suffix states.
@@ -344,12 +375,12 @@ function findLasso(
     prefix = r === undefined ? undefined : [r];
   } else {
     const trigger = p.trigger;
-    prefix = bfs(g, starts, () => true, (u) => good[u] === 1 && holds(g, u, trigger), null, new Map());
+    prefix = bfs(g, ws, starts, () => true, (u) => good[u] === 1 && holds(g, u, trigger));
   }
   if (prefix === undefined) return { violated: false };
   const r = prefix[prefix.length - 1]!;
   // 2. From there, through good states, the first fair state.
-  const toFair = bfs(g, [r], (u) => good[u] === 1, (u) => fairComp[u]! >= 0, null, new Map())!;
+  const toFair = bfs(g, ws, [r], (u) => good[u] === 1, (u) => fairComp[u]! >= 0)!;
   const c = toFair[toFair.length - 1]!;
   const comp = fairComp[c]!;
   const inComp = (u: number) => fairComp[u] === comp;

@@ -27,6 +27,8 @@ export interface HeaderFacts {
   readonly properties: readonly PropertyInfo[];
   /** The spec has named configurations (so a run of its defaults says that it does not use them). */
   readonly hasConfigs: boolean;
+  /** The fairness conditions of the behaviours (their labels). */
+  readonly fairness: readonly string[];
 }
 
 export function formatHeader(h: HeaderFacts): string {
@@ -43,6 +45,7 @@ export function formatHeader(h: HeaderFacts): string {
     `Constants: ${formatConstants(h.constants)}${set}`,
     `Invariants: ${inv.length ? inv.join(', ') : '(none)'}`,
     ...(act.length ? [`Action properties: ${act.join(', ')}`] : []),
+    ...(names('temporal').length ? [`Temporal properties: ${names('temporal').join(', ')}${h.fairness.length ? `; fairness: ${h.fairness.join(', ')}` : '; no fairness'}`] : []),
     `Deadlock check: ${names('deadlock').length ? 'on' : 'off'}`,
   ].join('\n');
 }
@@ -112,7 +115,7 @@ export function formatDuration(s: SearchStats): string {
   return `Finished in ${s.seconds.toFixed(2)} s (${n(rate(s))} distinct states/s).`;
 }
 
-export function formatStats(r: Pick<CheckResult, 'stats' | 'outcome'>): string {
+export function formatStats(r: Pick<CheckResult, 'stats' | 'outcome' | 'liveness'>): string {
   const s = r.stats;
   const verdict = r.outcome.verdict;
   const lines = [
@@ -123,6 +126,7 @@ export function formatStats(r: Pick<CheckResult, 'stats' | 'outcome'>): string {
         ? `The search was stopped at depth ${s.depth}.`
         : `The depth of the ${s.queue === 0 ? 'complete ' : ''}state graph search is ${s.depth}.`,
     formatDuration(s),
+    ...(r.liveness ? [`Temporal properties: ${n(r.liveness.instances)} checked on the behaviour graph of ${n(r.liveness.states)} states in ${r.liveness.seconds < 1 ? `${Math.max(1, Math.round(r.liveness.seconds * 1000))} ms` : `${r.liveness.seconds.toFixed(2)} s`}.`] : []),
     `Fingerprint collision probability: calculated (optimistic): ${collisionProbability(s.distinct, s.generated).toExponential(1)}`,
   ];
   return lines.join('\n');

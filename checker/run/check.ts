@@ -88,7 +88,8 @@ export function prepareRun(loaded: LoadedSpec, opts: CheckOptions = {}): Prepare
   const declared = expectationOf(loaded.spec, opts.config);
   if (declared) validateExpectation(declared, model.properties, loaded.spec, opts.config);
   // An expectation describes the configuration as declared: command-line overrides make it not apply.
-  const overridden = Object.keys(opts.constants ?? {}).length > 0 || (opts.invariants?.length ?? 0) > 0 || opts.noDeadlock === true;
+  const overridden = Object.keys(opts.constants ?? {}).length > 0 || (opts.invariants?.length ?? 0) > 0 || (opts.temporal?.length ?? 0) > 0
+    || opts.noDeadlock === true;
   return { loaded, model, search, expectation: overridden ? undefined : declared };
 }
 

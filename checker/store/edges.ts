@@ -111,37 +111,45 @@ function popcount(x: number): number {
 }
 
 /**
- * Numbers the stored states densely, rewrites the records' successor slots into those numbers, and indexes the
- * records. Every stored state must have exactly one record (the search was complete). `initialSlots`: the initial
- * states' slots in init order.
+ * Numbers the stored states densely, in the order of their records (the order they were expanded in, level by
+ * level: neighbours in the graph get near numbers, which keeps the liveness passes' memory accesses local), rewrites
+ * the records' successor slots into those numbers, and indexes the records. Every stored state must have exactly one
+ * record (the search was complete). `initialSlots`: the initial states' slots in init order.
  */
 export function finishGraph(
   chunks: readonly Int32Array[], table: SeenTable, nodeWords: number, edgeWords: number, initialSlots: readonly number[], shared: boolean,
 ): BehaviourGraph {
   const capacity = table.capacity;
   const words = Math.ceil(capacity / 32);
-  // rank(slot) = the number of used slots before it.
+  // rank(slot) = the number of used slots before it: a dense number in slot order, mapped to the record's number.
   const used = new Int32Array(words);
   const before = new Int32Array(words + 1);
   for (let s = 0; s < capacity; s++) if (table.entries[3 * s + 1] !== 0) used[s >>> 5]! |= 1 << (s & 31);
   for (let w = 0; w < words; w++) before[w + 1] = before[w]! + popcount(used[w]!);
   const n = before[words]!;
   const rank = (s: number) => before[s >>> 5]! + popcount(used[s >>> 5]! & ((1 << (s & 31)) - 1));
-  const recordAt = new Int32Array(shared ? new SharedArrayBuffer(Math.max(1, n) * 4) : new ArrayBuffer(Math.max(1, n) * 4)).fill(-1);
+  const alloc = (count: number) => new Int32Array(shared ? new SharedArrayBuffer(Math.max(1, count) * 4) : new ArrayBuffer(Math.max(1, count) * 4));
+  const recordAt = alloc(n);
+  const idOfRank = new Int32Array(Math.max(1, n)).fill(-1);
   const stride = 1 + edgeWords;
   if (chunks.length >= 1 << (32 - ADDRESS_BITS - 1)) throw new InternalError('the behaviour graph has more record chunks than it can address');
+  let next = 0;
   chunks.forEach((c, ci) => {
-    eachRecord(c, nodeWords, stride, (at, count) => {
-      const id = rank(c[at]!);
-      if (recordAt[id] !== -1) throw new InternalError(`state ${id} of the behaviour graph was expanded twice`);
-      recordAt[id] = (ci << ADDRESS_BITS) | at;
-      for (let i = 0, p = at + RECORD_HEAD + nodeWords; i < count; i++, p += stride) c[p] = rank(c[p]!);
+    eachRecord(c, nodeWords, stride, (at) => {
+      const r = rank(c[at]!);
+      if (idOfRank[r] !== -1) throw new InternalError(`a state of the behaviour graph was expanded twice (slot ${c[at]})`);
+      if (next >= n) throw new InternalError('the behaviour graph has more records than stored states');
+      idOfRank[r] = next;
+      recordAt[next++] = (ci << ADDRESS_BITS) | at;
     });
   });
-  for (let id = 0; id < n; id++) {
-    if (recordAt[id] === -1) throw new InternalError(`state ${id} of the behaviour graph was never expanded`);
+  if (next !== n) throw new InternalError(`${(n - next).toLocaleString('en-US')} stored states of the behaviour graph were never expanded`);
+  for (const c of chunks) {
+    eachRecord(c, nodeWords, stride, (at, count) => {
+      for (let i = 0, p = at + RECORD_HEAD + nodeWords; i < count; i++, p += stride) c[p] = idOfRank[rank(c[p]!)]!;
+    });
   }
   const seen = new Set<number>();
-  const initial = Int32Array.from(initialSlots.map(rank).filter((id) => (seen.has(id) ? false : (seen.add(id), true))));
+  const initial = Int32Array.from(initialSlots.map((s) => idOfRank[rank(s)]!).filter((id) => (seen.has(id) ? false : (seen.add(id), true))));
   return new BehaviourGraph({ n, nodeWords, edgeWords, chunks, recordAt, initial });
 }
