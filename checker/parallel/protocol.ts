@@ -8,6 +8,8 @@
  *                           paused and done also hand over the behaviour graph's record chunks started since the last
  */
 import type { ModelOptions } from '../model/model.ts';
+import type { FairnessBits, Lasso, Pattern } from '../liveness/check.ts';
+import type { GraphData } from '../liveness/graph.ts';
 import type { Candidate } from '../search/candidates.ts';
 import type { Chunk } from '../store/frontier.ts';
 import type { TableBuffers } from '../store/seen-table.ts';
@@ -43,9 +45,17 @@ export interface LevelOrder {
   readonly spares: readonly Chunk[];
 }
 
+/** Check temporal property instances on the behaviour graph, claiming them one at a time from Coord.claim. */
+export interface LivenessOrder {
+  readonly graph: GraphData;
+  readonly patterns: readonly Pattern[];
+  readonly fairness: readonly FairnessBits[];
+}
+
 export type ToWorker =
   | ({ type: 'setup' } & WorkerSetup)
   | ({ type: 'level' } & LevelOrder)
+  | ({ type: 'liveness' } & LivenessOrder)
   | { type: 'resume'; table: TableBuffers }
   | { type: 'retable'; table: TableBuffers };
 
@@ -62,4 +72,5 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'paused'; chunks: Chunk[]; records: Int32Array[] }
   | { type: 'done'; generated: number; candidates: Candidate[]; chunks: Chunk[]; records: Int32Array[] }
+  | { type: 'lassos'; findings: { instance: number; lasso: Lasso }[] }
   | WorkerError;

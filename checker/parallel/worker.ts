@@ -12,7 +12,9 @@ import { loadSpec, type LoadedSpec } from '../run/load.ts';
 import { Expander } from '../search/expander.ts';
 import { entriesBetween, pieceBounds, piecesPerChunk } from '../store/frontier.ts';
 import { SeenTable } from '../store/seen-table.ts';
-import { Coord, type FromWorker, type LevelOrder, type ToWorker } from './protocol.ts';
+import { Coord, type FromWorker, type LevelOrder, type LivenessOrder, type ToWorker } from './protocol.ts';
+import { checkPattern, Workspace } from '../liveness/check.ts';
+import { BehaviourGraph } from '../liveness/graph.ts';
 
 export async function runWorker(): Promise<void> {
   const port = parentPort!;
@@ -48,6 +50,7 @@ export async function runWorker(): Promise<void> {
         continue;
       }
       if (!expander) throw new Error('a level before setup');
+      if (msg.type === 'liveness') { send({ type: 'lassos', findings: checkClaimed(msg, coord) }); continue; }
       if (msg.type === 'retable' || msg.type === 'resume') { expander.table = new SeenTable(msg.table); continue; }
       await expandLevel(expander, msg, coord, fixedWidth, next, send);
     }
@@ -58,6 +61,21 @@ export async function runWorker(): Promise<void> {
       send({ type: 'error', message: `a worker thread crashed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, exitCode: ExitCode.system });
     }
   }
+}
+
+/** Checks the property instances this worker claims, one at a time, until none is left. */
+function checkClaimed(msg: LivenessOrder, coord: Int32Array): { instance: number; lasso: import('../liveness/check.ts').Lasso }[] {
+  const graph = new BehaviourGraph(msg.graph);
+  const ws = new Workspace(graph.n);
+  const out: { instance: number; lasso: import('../liveness/check.ts').Lasso }[] = [];
+  for (;;) {
+    if (Atomics.load(coord, Coord.stop) !== 0) break;
+    const i = Atomics.add(coord, Coord.claim, 1);
+    if (i >= msg.patterns.length) break;
+    const v = checkPattern(graph, msg.patterns[i]!, msg.fairness, ws);
+    if (v.violated) out.push({ instance: i, lasso: v.lasso });
+  }
+  return out;
 }
 
 /** Claims and expands pieces of the level until none is left (or a stop), pausing whenever the table must grow. */

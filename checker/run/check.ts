@@ -11,10 +11,9 @@ import type { PropertyInfo } from '../model/properties.ts';
 import type { Candidate, ViolationKind } from '../search/candidates.ts';
 import { BfsSearch } from '../search/bfs.ts';
 import { behaviourTo, rebuildTrace, replayFingerprints, type TraceStep } from '../search/trace.ts';
-import { checkInstances } from '../liveness/run.ts';
 import type { BehaviourGraph } from '../liveness/graph.ts';
 import type { Lasso } from '../liveness/check.ts';
-import type { SearchOptions, SearchStats } from '../search/types.ts';
+import type { SearchOptions, SearchResult, SearchStats } from '../search/types.ts';
 import type { ParentLinks } from '../store/types.ts';
 import { compareWithExpectation, expectationOf, validateExpectation } from './expectation.ts';
 import type { LoadedSpec } from './load.ts';
@@ -118,9 +117,9 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
     throw e;
   }
   const violations = run.violations.map((v) => traceOf(v, run.parents));
-  const started = performance.now();
-  if (run.graph) {
-    for (const t of temporalViolations(model, run.graph, run.parents, !!p.search.continueAfterViolation)) {
+  const started = performance.now() - (run.livenessSeconds ?? 0) * 1000;
+  if (run.graph && run.temporal) {
+    for (const t of temporalViolations(model, run.graph, run.parents, run.temporal, !!p.search.continueAfterViolation)) {
       violations.push(t);
       p.search.onFound?.(t);
     }
@@ -139,9 +138,8 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
  * The violated temporal property instances, each with its lasso rebuilt by replay: every one with `all` (--continue,
  * the matrix, the suite), else only the first (a run stops at its first violation).
  */
-function temporalViolations(model: Model, graph: BehaviourGraph, parents: ParentLinks, all: boolean): FoundViolation[] {
+function temporalViolations(model: Model, graph: BehaviourGraph, parents: ParentLinks, found: NonNullable<SearchResult['temporal']>, all: boolean): FoundViolation[] {
   const plan = model.liveness!;
-  const found = checkInstances(graph, plan);
   return (all ? found : found.slice(0, 1)).map((f) => {
     const inst = plan.properties[f.instance]!;
     return lassoViolation(model, graph, parents, inst.name, inst.label, f.lasso);

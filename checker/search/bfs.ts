@@ -23,6 +23,8 @@ import { piecesPerChunk, remapChunk, statesIn, type Chunk } from '../store/front
 import { capacityFor, SeenTable, tableBytes } from '../store/seen-table.ts';
 import { finishGraph, remapRecords } from '../store/edges.ts';
 import type { BehaviourGraph } from '../liveness/graph.ts';
+import type { Lasso } from '../liveness/check.ts';
+import { checkInstances } from '../liveness/run.ts';
 import { formatBytes } from '../units.ts';
 import { compareCandidates, type Candidate } from './candidates.ts';
 import { Expander } from './expander.ts';
@@ -138,15 +140,55 @@ export class BfsSearch {
       if (!(e instanceof MemoryBudgetError)) throw e;
       memoryExhausted = e.message;
     }
+    // As run/outcome.ts decides completeness: the whole graph, and no violation left unreported.
+    const complete = !bounded && !this.stopRequested() && memoryExhausted === undefined && this.queue === 0
+      && (violations.length === 0 || this.opts.continueAfterViolation === true);
+    const stats = this.progress();
+    let graph: BehaviourGraph | undefined;
+    let temporal: SearchResult['temporal'];
+    const livenessStarted = performance.now();
+    try {
+      if (complete && this.model.liveness) {
+        graph = this.finishGraph();
+        temporal = await this.checkTemporal(graph);
+      }
+    } catch (e) {
+      await this.releaseWorkers(true);
+      throw e;
+    }
+    const livenessSeconds = (performance.now() - livenessStarted) / 1000;
     await this.releaseWorkers(false);
     const interrupted = this.stopRequested();
-    // As run/outcome.ts decides completeness: the whole graph, and no violation left unreported.
-    const complete = !bounded && !interrupted && memoryExhausted === undefined && this.queue === 0
-      && (violations.length === 0 || this.opts.continueAfterViolation === true);
-    const graph = complete && this.model.liveness ? this.finishGraph() : undefined;
-    const stats = this.progress();
     this.opts.onProgress?.(stats);
-    return { stats, violations, bounded, interrupted, memoryExhausted, parents: this.table, graph };
+    return {
+      stats, violations, bounded, interrupted, memoryExhausted, parents: this.table, graph,
+      temporal: interrupted ? undefined : temporal, livenessSeconds: graph ? livenessSeconds : undefined,
+    };
+  }
+
+  /**
+   * The liveness phase: every temporal property instance checked on the behaviour graph. With workers, they claim
+   * instances one at a time (each check is sequential; instances run in parallel); the findings are put back in
+   * instance order, so the result does not depend on who checked what.
+   */
+  private async checkTemporal(graph: BehaviourGraph): Promise<NonNullable<SearchResult['temporal']>> {
+    const plan = this.model.liveness!;
+    const patterns = plan.properties.map((p) => p.pattern);
+    const fairness = plan.fairnessBits();
+    if (this.workersWanted <= 1 || patterns.length <= 1 || graph.n < (this.opts.parallelThreshold ?? PARALLEL_MIN_STATES)) {
+      return checkInstances(graph, plan);
+    }
+    await this.ensureWorkers();
+    Atomics.store(this.coord, Coord.claim, 0);
+    const order = { graph: { n: graph.n, nodeWords: graph.nodeWords, edgeWords: graph.edgeWords, chunks: graph.chunks, recordAt: graph.recordAt, initial: graph.initial }, patterns, fairness };
+    for (const h of this.handles) this.post(h, { type: 'liveness', ...order });
+    const findings: { instance: number; lasso: Lasso }[] = [];
+    for (const h of this.handles) {
+      const m = await this.receive(h);
+      if (m.type !== 'lassos') throw new InternalError(`a worker answered ${m.type} to a liveness order`);
+      findings.push(...m.findings);
+    }
+    return findings.sort((a, b) => a.instance - b.instance);
   }
 
   private collectLocalRecords(): void {

@@ -3,6 +3,7 @@
  * level-synchronous BFS of ./bfs.ts).
  */
 import type { BehaviourGraph } from '../liveness/graph.ts';
+import type { Lasso } from '../liveness/check.ts';
 import type { ParentLinks } from '../store/types.ts';
 import type { Candidate } from './candidates.ts';
 
@@ -59,4 +60,8 @@ export interface SearchResult {
   readonly parents: ParentLinks;
   /** The behaviour graph, when the model checks temporal properties and the search explored the whole graph. */
   readonly graph?: BehaviourGraph;
+  /** Its violated temporal property instances (indices in the model's liveness plan), in instance order, with their lassos. */
+  readonly temporal?: readonly { readonly instance: number; readonly lasso: Lasso }[];
+  /** The liveness phase's time (numbering the graph and checking it), not counted in stats.seconds. */
+  readonly livenessSeconds?: number;
 }
