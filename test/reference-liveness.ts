@@ -29,11 +29,16 @@ export interface RefGraph {
   allSuccessors: { key: string; instance: number }[][];
   instances: Instance[];
   consts: Record<string, unknown>;
+  config?: string;
 }
 
 const list = (r: unknown): unknown[] => (r === null || r === undefined || r === false ? [] : Array.isArray(r) ? r : [r]);
 
-export function referenceGraph(spec: Spec, config?: string): RefGraph {
+/**
+ * The reference graph: every reachable state (or, with `only`, just those states: enough to judge a given lasso),
+ * its steps inside the model and all its successors.
+ */
+export function referenceGraph(spec: Spec, config?: string, only?: readonly unknown[]): RefGraph {
   const consts = referenceConstants(spec, config);
   const instances: Instance[] = [];
   for (const [name, def] of Object.entries(spec.actions)) {
@@ -54,7 +59,13 @@ export function referenceGraph(spec: Spec, config?: string): RefGraph {
     return index.get(k)!;
   };
   const initial: number[] = [];
-  for (const s of list(spec.init(consts))) if (inModel(undefined, s)) { const i = add(s); if (!initial.includes(i)) initial.push(i); }
+  const initKeys = new Set(list(spec.init(consts)).filter((s) => inModel(undefined, s)).map(canonical));
+  if (only) {
+    for (const s of only) add(s);
+    keys.forEach((k, i) => { if (initKeys.has(k)) initial.push(i); });
+  } else {
+    for (const s of list(spec.init(consts))) if (inModel(undefined, s)) { const i = add(s); if (!initial.includes(i)) initial.push(i); }
+  }
   const steps: [number, number, number][] = [];
   const allSuccessors: { key: string; instance: number }[][] = [];
   for (let u = 0; u < states.length; u++) {
@@ -63,13 +74,15 @@ export function referenceGraph(spec: Spec, config?: string): RefGraph {
       for (const t of list(inst.run(states[u]))) {
         all.push({ key: canonical(t), instance: i });
         if (!inModel(states[u], t, inst.step)) continue;
+        const k = canonical(t);
+        if (only && !index.has(k)) continue;
         const v = add(t);
         if (v !== u) steps.push([u, v, i]);
       }
     });
     allSuccessors.push(all);
   }
-  return { states, keys, initial, steps, allSuccessors, instances, consts };
+  return { states, keys, initial, steps, allSuccessors, instances, consts, config };
 }
 
 /** A set of action instances (with a guard): a fairness condition's action, or the steps a property names. */
@@ -82,6 +95,7 @@ function groupOf(g: RefGraph, spec: Spec, actions: Fairness['actions'], filter: 
 
 /** The fairness conditions, each a group and a kind (`each` splits one condition into one per parameter value). */
 export function referenceFairness(g: RefGraph, spec: Spec, selected?: readonly string[]): { kind: 'weak' | 'strong'; group: Group }[] {
+  selected ??= (g.config !== undefined ? (spec.configs?.[g.config] as { fairness?: readonly string[] } | undefined)?.fairness : undefined);
   const out: { kind: 'weak' | 'strong'; group: Group }[] = [];
   for (const [name, f] of Object.entries((spec.fairness ?? {}) as Record<string, Fairness>)) {
     if (selected && !selected.includes(name)) continue;
@@ -270,4 +284,34 @@ export function referenceInstances(g: RefGraph, def: TemporalProperty): Temporal
   let combos: Record<string, unknown>[] = [{}];
   for (const [k, vs] of Object.entries(domains)) combos = combos.flatMap((c) => vs.map((v) => ({ ...c, [k]: v })));
   return combos.map((p) => d.body(p));
+}
+
+/**
+ * Judges a lasso the checker reported, with this file's semantics only: it starts in an initial state, each step
+ * (and the one closing the cycle) is a step of the spec inside the model, the fairness conditions hold on its
+ * cycle, and the property fails on it. Returns what is wrong, or undefined.
+ */
+export function judgeLasso(
+  spec: Spec, config: string | undefined, t: Temporal,
+  lasso: { trace: readonly { state: unknown }[]; loop?: { index: number; stutter: boolean } },
+): string | undefined {
+  if (!lasso.loop) return 'not a lasso';
+  const g = referenceGraph(spec, config, lasso.trace.map((s) => s.state));
+  const ids = lasso.trace.map((s) => g.keys.indexOf(canonical(s.state)));
+  if (!g.initial.includes(ids[0]!)) return 'the lasso does not start in an initial state';
+  const step = (u: number, w: number) => g.steps.some(([a, b]) => a === u && b === w);
+  for (let i = 1; i < ids.length; i++) if (!step(ids[i - 1]!, ids[i]!)) return `step ${i} is not a step of the spec inside the model`;
+  const { index, stutter } = lasso.loop;
+  const cycle = ids.slice(index);
+  const E: [number, number][] = [];
+  if (stutter) {
+    if (cycle.length !== 1) return 'a stuttering cycle of more than one state';
+  } else {
+    if (!step(ids[ids.length - 1]!, ids[index]!)) return 'the step closing the cycle is not a step of the spec';
+    for (let i = 0; i < cycle.length; i++) E.push([cycle[i]!, cycle[(i + 1) % cycle.length]!]);
+  }
+  const inf = { I: [...new Set(cycle)], E, entry: ids[index]! };
+  if (!fairOn(g, referenceFairness(g, spec), inf)) return 'the cycle is not fair';
+  if (!violates(g, spec, t, ids.slice(0, index), inf)) return 'the lasso does not violate the property';
+  return undefined;
 }
