@@ -7,7 +7,7 @@
  *   ```text output       what the last command prints (stdout, then stderr), compared whole
  *   ```text output-tail  the last lines of what it prints
  *
- * Other blocks (fragments, for reading) are skipped. Times are not compared (`Finished in …`).
+ * Other blocks (fragments, for reading) are skipped. Times are not compared (`Finished in …`, the liveness phase's).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -36,7 +36,8 @@ export function fencedBlocks(markdown: string): Block[] {
 
 /** Lines whose content depends on the machine's speed. */
 export function normalise(text: string): string {
-  return text.trimEnd().split('\n').map((l) => l.replace(/^Finished in .*$/, 'Finished in …')).join('\n');
+  return text.trimEnd().split('\n').map((l) => l.replace(/^Finished in .*$/, 'Finished in …')
+    .replace(/^(Temporal properties: .*) in [\d.]+ m?s\.$/, '$1 in …')).join('\n');
 }
 
 export interface Step {

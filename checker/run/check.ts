@@ -84,12 +84,12 @@ function split(opts: CheckOptions): { model: ModelOptions; search: PreparedRun['
 export function prepareRun(loaded: LoadedSpec, opts: CheckOptions = {}): PreparedRun {
   const { model: modelOptions, search } = split(opts);
   const model = new Model(loaded.spec, { ...modelOptions, specFile: loaded.file });
-  const declared = expectationOf(loaded.spec, opts.config);
-  if (declared) validateExpectation(declared, model.properties, loaded.spec, opts.config);
   // An expectation describes the configuration as declared: command-line overrides make it not apply.
   const overridden = Object.keys(opts.constants ?? {}).length > 0 || (opts.invariants?.length ?? 0) > 0 || (opts.temporal?.length ?? 0) > 0
     || opts.noDeadlock === true;
-  return { loaded, model, search, expectation: overridden ? undefined : declared };
+  const expectation = overridden ? undefined : expectationOf(loaded.spec, opts.config);
+  if (expectation) validateExpectation(expectation, model.properties, loaded.spec, opts.config);
+  return { loaded, model, search, expectation };
 }
 
 export async function runPrepared(p: PreparedRun): Promise<CheckResult> {

@@ -26,7 +26,7 @@ export function validateExpectation(e: Expectation, properties: Properties, spec
     if (checked.includes(name)) continue;
     const defined = [...Object.keys(spec.invariants ?? {}), ...Object.keys(spec.actionProperties ?? {}), ...(spec.deadlock !== false ? ['deadlock'] : [])];
     const why = defined.includes(name)
-      ? `${name} is not checked in this configuration (its invariants: ${checked.join(', ') || '(none)'})`
+      ? `${name} is not checked in this configuration`
       : `${spec.name} has no property ${name}`;
     throw new SpecEvalError(`${where(config)} expects ${name} to be violated, but ${why}. The properties checked: ${checked.join(', ') || '(none)'}`);
   }
