@@ -8,6 +8,9 @@
  *   npm run bench -- --quick      filter N=5 only, no peers (a smoke run)
  *   npm run bench -- --no-peers   skip run-peers.sh
  *   npm run bench -- --filter-only   only the filter lock (and the peers)
+ *   npm run bench -- --live-only     only the liveness benchmark: starvation freedom of the filter lock at N=5 and
+ *                                    N=6 with 1 and 2 workers, beside the safety-only runs, and SPIN and TLC on the
+ *                                    same property (bench/peers/peers-liveness.sh)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,11 +25,23 @@ const peers = !quick && !process.argv.includes('--no-peers');
 interface Case { name: string; args: string[]; workers: number }
 
 const N = quick ? 5 : 6;
-const cases: Case[] = [
-  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '150M'], workers: 1 },
-  { name: `filter N=${N}`, args: ['specs/filter.ts', '--config', 'N5', '--const', `N=${N}`, '--memory', quick ? '16M' : '150M'], workers: 2 },
+const liveOnly = process.argv.includes('--live-only');
+const filterArgs = (n: number) => ['specs/filter.ts', '--config', 'N5', '--const', `N=${n}`, '--memory', n <= 5 ? '16M' : '150M'];
+const cases: Case[] = liveOnly ? [] : [
+  { name: `filter N=${N}`, args: filterArgs(N), workers: 1 },
+  { name: `filter N=${N}`, args: filterArgs(N), workers: 2 },
 ];
-if (!quick && !process.argv.includes('--filter-only')) {
+// The liveness benchmark: the same model with starvation freedom, beside the safety-only run of the same size.
+const live = !quick && !process.argv.includes('--filter-only');
+if (live) {
+  for (const n of [5, 6]) {
+    for (const workers of [1, 2]) {
+      if (liveOnly || n !== N) cases.push({ name: `filter N=${n}`, args: filterArgs(n), workers });
+      cases.push({ name: `filter N=${n} starvationFree`, args: [...filterArgs(n), '--property', 'starvationFree'], workers });
+    }
+  }
+}
+if (!quick && !liveOnly && !process.argv.includes('--filter-only')) {
   const mmu = [
     ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
@@ -35,7 +50,7 @@ if (!quick && !process.argv.includes('--filter-only')) {
   for (const args of mmu) for (const workers of [1, 2]) cases.push({ name: `${args[0]!.replace('specs/', '')} ${args.slice(1).filter((a) => !a.startsWith('--')).join(' ')}`, args: [...args, '--continue'], workers });
 }
 
-interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number }
+interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number }
 
 function runCase(c: Case, dir: string): Row {
   const out = join(dir, 'result.json');
@@ -48,7 +63,7 @@ function runCase(c: Case, dir: string): Row {
   const stats = json.results[0].stats;
   return {
     name: c.name, workers: c.workers, distinct: stats.distinct, generated: stats.generated, seconds: stats.seconds, wall,
-    rssMiB: json.peakRssBytes / 2 ** 20, rate: stats.distinct / stats.seconds,
+    rssMiB: json.peakRssBytes / 2 ** 20, rate: stats.distinct / stats.seconds, liveSeconds: json.results[0].liveness?.seconds ?? 0,
   };
 }
 
@@ -65,6 +80,21 @@ function runPeers(): Peer[] {
   });
 }
 
+interface LivePeer { peer: string; n: number; states: number; wall: number; rssMiB: number; errors: string }
+
+function runLivePeers(): LivePeer[] {
+  const out: LivePeer[] = [];
+  for (const [n, tlcN] of [[5, 5], [6, 0]] as const) {
+    const r = spawnSync('bash', [resolve(root, 'bench/peers/peers-liveness.sh'), String(n), String(tlcN)], { encoding: 'utf8' });
+    if (r.status !== 0) { console.log(`(liveness peers failed at N=${n}: ${r.stderr.trim()})`); continue; }
+    for (const line of r.stdout.trim().split('\n').filter((l) => l.startsWith('peer='))) {
+      const f = Object.fromEntries(line.split(' ').map((kv) => kv.split('=') as [string, string]));
+      out.push({ peer: f.peer!, n: Number(f.n), states: Number(f.states), wall: Number(f.wall_s), rssMiB: Number(f.rss_mib), errors: f.errors ?? '?' });
+    }
+  }
+  return out;
+}
+
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const dir = mkdtempSync(join(tmpdir(), 'tlats-bench-'));
@@ -78,6 +108,23 @@ for (const c of cases) {
 rmSync(dir, { recursive: true, force: true });
 const peerRows = peers ? runPeers() : [];
 for (const p of peerRows) console.log(`peer ${p.peer} n=${N}: ${fmt(p.states)} states, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} states/s, peak RSS ${fmt(p.rssMiB)} MiB (${fmt((p.rssMiB * 2 ** 20) / p.states, 1)} B/state)`);
+
+const livePeers = live && peers ? runLivePeers() : [];
+for (const p of livePeers) console.log(`peer ${p.peer} n=${p.n}: ${fmt(p.states)} states stored, ${fmt(p.wall, 2)} s wall, peak RSS ${fmt(p.rssMiB)} MiB, errors ${p.errors}`);
+if (live) {
+  console.log('\nLiveness (filter lock, starvation freedom; whole-process wall time):');
+  for (const n of [5, 6]) {
+    const safe = (w: number) => rows.find((r) => r.name === `filter N=${n}` && r.workers === w)!;
+    const liv = (w: number) => rows.find((r) => r.name === `filter N=${n} starvationFree` && r.workers === w)!;
+    for (const w of [1, 2]) {
+      const a = safe(w), b = liv(w);
+      console.log(`  N=${n}, ${w} worker(s): safety ${fmt(a.wall, 2)} s, with starvation freedom ${fmt(b.wall, 2)} s (${fmt(b.wall / a.wall, 2)}x; liveness phase ${fmt(b.liveSeconds, 2)} s); peak RSS +${fmt(((b.rssMiB - a.rssMiB) * 2 ** 20) / b.distinct, 1)} B/state`);
+    }
+    console.log(`  N=${n}: 2 workers / 1 worker with starvation freedom: ${fmt(liv(1).wall / liv(2).wall, 2)}x`);
+    for (const p of livePeers.filter((x) => x.n === n)) console.log(`  N=${n}: ${p.peer} ${fmt(p.wall, 2)} s / tlats 2 workers ${fmt(liv(2).wall, 2)} s = ${fmt(p.wall / liv(2).wall, 2)}x`);
+  }
+}
+if (liveOnly) process.exit(0);
 
 const one = rows.find((r) => r.name.startsWith('filter') && r.workers === 1)!;
 const two = rows.find((r) => r.name.startsWith('filter') && r.workers === 2)!;

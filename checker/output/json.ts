@@ -31,6 +31,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
       bounded: r.bounded,
       interrupted: r.interrupted,
     },
+    liveness: r.liveness ?? null,
     cells: Object.fromEntries(r.properties.map((p) => [p.name, matrixCell(r, p.name)])),
     violations: r.violations.map((v) => ({
       property: v.property,
