@@ -25,9 +25,7 @@
  * Every choice follows the initial states' order and each state's successor order, never the numbering, so the
  * lasso is the same for any worker count.
  */
-import { ADDRESS_BITS, RECORD_HEAD, RECORD_CHUNK_WORDS, type BehaviourGraph } from './graph.ts';
-
-const OFFSET_MASK = RECORD_CHUNK_WORDS - 1;
+import type { BehaviourGraph } from './graph.ts';
 
 /** A node bit and the value it must have. */
 export interface Literal { readonly bit: number; readonly value: boolean }
@@ -115,18 +113,15 @@ export class Workspace {
 }
 
 function holds(g: BehaviourGraph, u: number, lits: readonly Literal[]): boolean {
-  if (lits.length === 0) return true;
-  const addr = g.recordAt[u]!;
-  const chunk = g.chunks[addr >>> ADDRESS_BITS]!;
-  const at = (addr & OFFSET_MASK) + RECORD_HEAD;
+  const bits = g.nodeBits;
+  const at = u * g.nodeWords;
   for (let i = 0; i < lits.length; i++) {
     const l = lits[i]!;
-    if ((((chunk[at + (l.bit >>> 5)]! >>> (l.bit & 31)) & 1) === 1) !== l.value) return false;
+    if ((((bits[at + (l.bit >>> 5)]! >>> (l.bit & 31)) & 1) === 1) !== l.value) return false;
   }
   return true;
 }
 
-const edgeHas = (chunk: Int32Array, edgeAt: number, bit: number): boolean => ((chunk[edgeAt + 1 + (bit >>> 5)]! >>> (bit & 31)) & 1) === 1;
 const hasBit = (words: Int32Array, bit: number): boolean => ((words[bit >>> 5]! >>> (bit & 31)) & 1) === 1;
 
 function maskOf(bits: readonly number[], words: number): Int32Array {
@@ -135,49 +130,52 @@ function maskOf(bits: readonly number[], words: number): Int32Array {
   return m;
 }
 
+/** Whether edge e carries none of the bits of `exclude`. */
+function allowed(g: BehaviourGraph, e: number, exclude: Int32Array): boolean {
+  const w0 = e * g.edgeWords;
+  for (let w = 0; w < g.edgeWords; w++) if ((g.edgeBits[w0 + w]! & exclude[w]!) !== 0) return false;
+  return true;
+}
+
 /**
  * Tarjan's algorithm, iterative, over the nodes `inSet` accepts (roots: those of `roots`, or all nodes in order),
- * following the steps whose edge bits meet none of `exclude` (null: every step); a successor equal to its state
- * (a stutter) is never followed. Calls `found(from, to)` with each component, stack[from..to), as it completes:
- * sinks first.
+ * following the edges that carry none of the `exclude` bits (null: every edge). Calls `found(stack, from, to)` with
+ * each component, stack[from..to), as it completes: sinks first.
  */
 function tarjan(
-  g: BehaviourGraph, t: TarjanSpace, roots: ArrayLike<number> | null, inSet: (v: number) => boolean,
+  g: BehaviourGraph, t: TarjanSpace, roots: ArrayLike<number> | null, members: Uint8Array | Int32Array, member: number,
   exclude: Int32Array | null, found: (stack: Int32Array, from: number, to: number) => void,
 ): void {
+  // The set: the nodes with members[v] === member, or (member 0) members[v] !== 0.
+  const any = member === 0;
   const { index, low, stack, callNode, callEdge } = t;
-  const { recordAt, chunks, nodeWords, edgeWords, edgeStride } = g;
+  const { offsets, targets } = g;
   let sp = 0;
   const count = roots === null ? g.n : roots.length;
   for (let r = 0; r < count; r++) {
     const root = roots === null ? r : roots[r]!;
-    if (index[root] !== 0 || !inSet(root)) continue;
+    if (index[root] !== 0 || (any ? members[root] === 0 : members[root] !== member)) continue;
     let depth = 0;
     callNode[0] = root;
-    callEdge[0] = 0;
+    callEdge[0] = offsets[root]!;
     index[root] = low[root] = t.counter++;
     stack[sp++] = root;
     while (depth >= 0) {
       const u = callNode[depth]!;
-      const addr = recordAt[u]!;
-      const chunk = chunks[addr >>> ADDRESS_BITS]!;
-      const base = addr & OFFSET_MASK;
-      const k = chunk[base + 1]!;
-      const edges = base + RECORD_HEAD + nodeWords;
-      let i = callEdge[depth]!;
+      const end = offsets[u + 1]!;
+      let e = callEdge[depth]!;
       let descended = false;
-      edgeLoop: while (i < k) {
-        const at = edges + i * edgeStride;
-        i++;
-        const v = chunk[at]!;
-        if (v === u || !inSet(v)) continue;
-        if (exclude !== null) for (let w = 0; w < edgeWords; w++) if ((chunk[at + 1 + w]! & exclude[w]!) !== 0) continue edgeLoop;
+      while (e < end) {
+        const v = targets[e]!;
+        const edge = e++;
+        const mv = members[v]!;
+        if ((any ? mv === 0 : mv !== member) || (exclude !== null && !allowed(g, edge, exclude))) continue;
         const iv = index[v]!;
         if (iv === 0) {
-          callEdge[depth] = i;
+          callEdge[depth] = e;
           depth++;
           callNode[depth] = v;
-          callEdge[depth] = 0;
+          callEdge[depth] = offsets[v]!;
           index[v] = low[v] = t.counter++;
           stack[sp++] = v;
           descended = true;
@@ -204,7 +202,7 @@ function tarjan(
 /** Checks one property pattern under the fairness conditions. */
 export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace = new Workspace(g.n)): LivenessVerdict {
   const { region, fairComp, good, tag, mark } = ws;
-  const { recordAt, chunks, nodeWords, edgeWords, edgeStride, n } = g;
+  const { offsets, targets, nodeBits, edgeBits, nodeWords, edgeWords, n } = g;
   for (let u = 0; u < n; u++) region[u] = holds(g, u, p.suffix) ? (holds(g, u, p.cycle) ? 2 : 1) : 0;
   fairComp.fill(-1);
   good.fill(0);
@@ -218,7 +216,6 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
   const orNode = new Int32Array(nodeWords), andNode = new Int32Array(nodeWords), orEdge = new Int32Array(edgeWords);
   let components = 0;
 
-  /** Whether some state of stack[from..to) satisfies `lits`. */
   const someHolds = (stack: Int32Array, from: number, to: number, lits: readonly Literal[]) => {
     for (let j = from; j < to; j++) if (holds(g, stack[j]!, lits)) return true;
     return false;
@@ -229,10 +226,7 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
     if (to - from === 1) {
       // One state and no step inside: it can only stutter, fair when no fair action is enabled there.
       const u = stack[from]!;
-      const addr = recordAt[u]!;
-      const chunk = chunks[addr >>> ADDRESS_BITS]!;
-      const at = (addr & OFFSET_MASK) + RECORD_HEAD;
-      for (let w = 0; w < nodeWords; w++) if ((chunk[at + w]! & enabledMask[w]!) !== 0) return;
+      for (let w = 0; w < nodeWords; w++) if ((nodeBits[u * nodeWords + w]! & enabledMask[w]!) !== 0) return;
       if (p.buchiEdges.length > 0) return;
       for (const lits of p.buchiNodes) if (!holds(g, u, lits)) return;
       fairComp[u] = components++;
@@ -243,19 +237,11 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
     orNode.fill(0); andNode.fill(-1); orEdge.fill(0);
     for (let j = from; j < to; j++) {
       const u = stack[j]!;
-      const addr = recordAt[u]!;
-      const chunk = chunks[addr >>> ADDRESS_BITS]!;
-      const base = addr & OFFSET_MASK;
-      const at = base + RECORD_HEAD;
-      for (let w = 0; w < nodeWords; w++) { orNode[w]! |= chunk[at + w]!; andNode[w]! &= chunk[at + w]!; }
-      const k = chunk[base + 1]!;
-      const edges = at + nodeWords;
-      edgeLoop: for (let i = 0; i < k; i++) {
-        const e = edges + i * edgeStride;
-        const v = chunk[e]!;
-        if (v === u || mark[v] !== stamp) continue;
-        if (exclude !== null) for (let w = 0; w < edgeWords; w++) if ((chunk[e + 1 + w]! & exclude[w]!) !== 0) continue edgeLoop;
-        for (let w = 0; w < edgeWords; w++) orEdge[w]! |= chunk[e + 1 + w]!;
+      for (let w = 0; w < nodeWords; w++) { const x = nodeBits[u * nodeWords + w]!; orNode[w]! |= x; andNode[w]! &= x; }
+      const end = offsets[u + 1]!;
+      for (let e = offsets[u]!; e < end; e++) {
+        if (mark[targets[e]!] !== stamp || (exclude !== null && !allowed(g, e, exclude))) continue;
+        for (let w = 0; w < edgeWords; w++) orEdge[w]! |= edgeBits[e * edgeWords + w]!;
       }
     }
     for (const b of p.buchiEdges) if (!hasBit(orEdge, b)) return;
@@ -280,14 +266,14 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
     const stamp = ++ws.stamp;
     for (const u of nodes) { tag[u] = stamp; t.index[u] = 0; }
     t.counter = 1;
-    tarjan(g, t, nodes, (v) => tag[v] === stamp, exclude, (stack, from, to) => {
+    tarjan(g, t, nodes, tag, stamp, exclude, (stack, from, to) => {
       // `analyse` may stamp `tag` anew at a deeper level: copy the component first.
       const members = stack.slice(from, to);
       analyse(members, 0, members.length, level);
     });
   };
 
-  tarjan(g, ws.outer, null, (v) => region[v] !== 0, null, (stack, from, to) => {
+  tarjan(g, ws.outer, null, region, 0, null, (stack, from, to) => {
     if (sameRegion) analyse(stack, from, to, 0);
     else {
       const cycleStates: number[] = [];
@@ -299,21 +285,13 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
     for (let j = from; j < to && !reaches; j++) if (fairComp[stack[j]!]! >= 0) reaches = true;
     for (let j = from; j < to && !reaches; j++) {
       const u = stack[j]!;
-      const addr = recordAt[u]!;
-      const chunk = chunks[addr >>> ADDRESS_BITS]!;
-      const base = addr & OFFSET_MASK;
-      const k = chunk[base + 1]!;
-      const edges = base + RECORD_HEAD + nodeWords;
-      for (let i = 0; i < k; i++) if (good[chunk[edges + i * edgeStride]!] === 1) { reaches = true; break; }
+      const end = offsets[u + 1]!;
+      for (let e = offsets[u]!; e < end; e++) if (good[targets[e]!] === 1) { reaches = true; break; }
     }
     if (reaches) for (let j = from; j < to; j++) good[stack[j]!] = 1;
   });
 
-  const allowedStep = exclude === null ? null : (chunk: Int32Array, at: number): boolean => {
-    for (let w = 0; w < edgeWords; w++) if ((chunk[at + 1 + w]! & exclude[w]!) !== 0) return false;
-    return true;
-  };
-  return findLasso(g, p, fairness, ws, allowedStep);
+  return findLasso(g, p, fairness, ws, exclude);
 }
 
 /**
@@ -325,7 +303,7 @@ function bfs(g: BehaviourGraph, ws: Workspace, sources: readonly number[], throu
   const parent = ws.outer.callEdge;
   const seen = ws.mark;
   const stamp = ++ws.stamp;
-  const { recordAt, chunks, nodeWords, edgeStride } = g;
+  const { offsets, targets } = g;
   const path = (v: number): number[] => {
     const out: number[] = [];
     for (let x = v; x !== -1; x = parent[x]!) out.push(x);
@@ -341,14 +319,10 @@ function bfs(g: BehaviourGraph, ws: Workspace, sources: readonly number[], throu
   }
   for (let q = 0; q < tail; q++) {
     const u = queue[q]!;
-    const addr = recordAt[u]!;
-    const chunk = chunks[addr >>> ADDRESS_BITS]!;
-    const base = addr & OFFSET_MASK;
-    const k = chunk[base + 1]!;
-    const edges = base + RECORD_HEAD + nodeWords;
-    for (let i = 0; i < k; i++) {
-      const v = chunk[edges + i * edgeStride]!;
-      if (v === u || seen[v] === stamp || !through(v)) continue;
+    const end = offsets[u + 1]!;
+    for (let e = offsets[u]!; e < end; e++) {
+      const v = targets[e]!;
+      if (seen[v] === stamp || !through(v)) continue;
       seen[v] = stamp;
       parent[v] = u;
       if (target(v)) return path(v);
@@ -358,10 +332,7 @@ function bfs(g: BehaviourGraph, ws: Workspace, sources: readonly number[], throu
   return undefined;
 }
 
-function findLasso(
-  g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace,
-  allowedStep: ((chunk: Int32Array, at: number) => boolean) | null,
-): LivenessVerdict {
+function findLasso(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace, exclude: Int32Array | null): LivenessVerdict {
   const { fairComp, good } = ws;
   let anyGood = false;
   for (let u = 0; u < g.n && !anyGood; u++) if (good[u] === 1) anyGood = true;
@@ -383,28 +354,27 @@ function findLasso(
   const toFair = bfs(g, ws, [r], (u) => good[u] === 1, (u) => fairComp[u]! >= 0)!;
   const c = toFair[toFair.length - 1]!;
   const comp = fairComp[c]!;
-  const inComp = (u: number) => fairComp[u] === comp;
   const stem = [...prefix.slice(0, -1), ...toFair];
   // 3. The cycle inside the fair component.
-  const cycle = buildCycle(g, p, fairness, c, inComp, allowedStep);
+  const cycle = buildCycle(g, p, fairness, c, (u) => fairComp[u] === comp, exclude);
   return { violated: true, lasso: { prefix: stem.slice(0, -1), cycle: cycle.states, stutter: cycle.stutter } };
 }
 
 interface Obligation {
   /** Met by visiting this state (none: only a step meets it). */
   readonly node?: (u: number) => boolean;
-  /** Met by taking this step. */
-  readonly edge?: (chunk: Int32Array, at: number) => boolean;
+  /** Met by taking this edge. */
+  readonly edge?: (e: number) => boolean;
 }
 
 /**
- * Breadth-first inside the fair component from `start`, over the allowed steps: the shortest path to the first
- * step (`edgeGoal`) or state (`nodeGoal`, not `start` itself) that is wanted. A step may lead back to a state
+ * Breadth-first inside the fair component from `start`, over the allowed edges: the shortest path to the first
+ * edge (`edgeGoal`) or state (`nodeGoal`, not `start` itself) that is wanted. An edge may lead back to a state
  * already seen (to `start` itself, to close a cycle).
  */
 function searchIn(
-  g: BehaviourGraph, start: number, inComp: (u: number) => boolean, step: (chunk: Int32Array, at: number) => boolean,
-  edgeGoal: (chunk: Int32Array, at: number, v: number) => boolean, nodeGoal: (v: number) => boolean,
+  g: BehaviourGraph, start: number, inComp: (u: number) => boolean, step: (e: number) => boolean,
+  edgeGoal: (e: number, v: number) => boolean, nodeGoal: (v: number) => boolean,
 ): number[] | undefined {
   const parent = new Map<number, number>([[start, -1]]);
   const path = (v: number, last?: number): number[] => {
@@ -415,14 +385,11 @@ function searchIn(
   const queue = [start];
   for (let q = 0; q < queue.length; q++) {
     const u = queue[q]!;
-    const chunk = g.chunkOf(u);
-    const k = chunk[g.baseOf(u) + 1]!;
-    const base = g.edgesBase(u);
-    for (let i = 0; i < k; i++) {
-      const at = base + i * g.edgeStride;
-      const v = chunk[at]!;
-      if (v === u || !inComp(v) || !step(chunk, at)) continue;
-      if (edgeGoal(chunk, at, v)) return path(u, v);
+    const end = g.offsets[u + 1]!;
+    for (let e = g.offsets[u]!; e < end; e++) {
+      const v = g.targets[e]!;
+      if (!inComp(v) || !step(e)) continue;
+      if (edgeGoal(e, v)) return path(u, v);
       if (parent.has(v)) continue;
       parent.set(v, u);
       if (nodeGoal(v)) return path(v);
@@ -433,18 +400,17 @@ function searchIn(
 }
 
 function buildCycle(
-  g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], c: number, inComp: (u: number) => boolean,
-  allowedStep: ((chunk: Int32Array, at: number) => boolean) | null,
+  g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], c: number, inComp: (u: number) => boolean, exclude: Int32Array | null,
 ): { states: number[]; stutter: boolean } {
-  const step = (chunk: Int32Array, at: number) => allowedStep === null || allowedStep(chunk, at);
+  const step = (e: number) => exclude === null || allowed(g, e, exclude);
   const members: number[] = [c];
   searchIn(g, c, inComp, step, () => false, (v) => { members.push(v); return false; });
   const obligations: Obligation[] = [];
   for (const lits of p.buchiNodes) obligations.push({ node: (u) => holds(g, u, lits) });
-  for (const b of p.buchiEdges) obligations.push({ edge: (chunk, at) => edgeHas(chunk, at, b) });
+  for (const b of p.buchiEdges) obligations.push({ edge: (e) => g.edgeBit(e, b) });
   for (const f of fairness) {
     if (!members.some((u) => g.nodeBit(u, f.enabled))) continue; // never enabled here: nothing to do
-    const occurs = (chunk: Int32Array, at: number) => edgeHas(chunk, at, f.occurs);
+    const occurs = (e: number) => g.edgeBit(e, f.occurs);
     obligations.push(f.kind === 'weak' ? { node: (u) => !g.nodeBit(u, f.enabled), edge: occurs } : { edge: occurs });
   }
   let pending = obligations.filter((o) => o.node?.(c) !== true);
@@ -453,22 +419,18 @@ function buildCycle(
   const states = [c];
   let cur = c;
   while (pending.length > 0) {
-    const segment = searchIn(g, cur, inComp, step,
-      (chunk, at) => pending.some((o) => o.edge?.(chunk, at) === true),
-      (v) => pending.some((o) => o.node?.(v) === true));
+    const segment = searchIn(g, cur, inComp, step, (e) => pending.some((o) => o.edge?.(e) === true), (v) => pending.some((o) => o.node?.(v) === true));
     if (!segment) throw new Error('internal: a fair component with an obligation it cannot meet');
     for (let i = 1; i < segment.length; i++) {
-      const u = segment[i - 1]!, v = segment[i]!;
-      const at = edgeBetween(g, u, v, step);
-      const chunk = g.chunkOf(u);
-      pending = pending.filter((o) => !(o.node?.(v) === true || o.edge?.(chunk, at) === true));
+      const e = edgeBetween(g, segment[i - 1]!, segment[i]!, step);
+      pending = pending.filter((o) => !(o.node?.(segment[i]!) === true || o.edge?.(e) === true));
     }
     states.push(...segment.slice(1));
     cur = segment[segment.length - 1]!;
   }
   // Close the cycle: back to c (with at least one step when cur is c itself).
   if (cur !== c || states.length === 1) {
-    const back = searchIn(g, cur, inComp, step, (_chunk, _at, v) => v === c, () => false);
+    const back = searchIn(g, cur, inComp, step, (_e, v) => v === c, () => false);
     if (!back) throw new Error('internal: a fair component that is not strongly connected');
     states.push(...back.slice(1, -1));
   }
@@ -476,14 +438,9 @@ function buildCycle(
   return { states, stutter: false };
 }
 
-/** The position of the first allowed edge u → v in u's record. */
-export function edgeBetween(g: BehaviourGraph, u: number, v: number, step: (chunk: Int32Array, at: number) => boolean = () => true): number {
-  const chunk = g.chunkOf(u);
-  const k = chunk[g.baseOf(u) + 1]!;
-  const base = g.edgesBase(u);
-  for (let i = 0; i < k; i++) {
-    const at = base + i * g.edgeStride;
-    if (chunk[at] === v && step(chunk, at)) return at;
-  }
+/** The first allowed edge u → v. */
+export function edgeBetween(g: BehaviourGraph, u: number, v: number, step: (e: number) => boolean = () => true): number {
+  const end = g.offsets[u + 1]!;
+  for (let e = g.offsets[u]!; e < end; e++) if (g.targets[e] === v && step(e)) return e;
   throw new Error(`internal: no step from ${u} to ${v}`);
 }

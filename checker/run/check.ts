@@ -147,7 +147,7 @@ function temporalViolations(model: Model, graph: BehaviourGraph, parents: Parent
 }
 
 function lassoViolation(model: Model, graph: BehaviourGraph, parents: ParentLinks, property: string, label: string, lasso: Lasso): FoundViolation {
-  const fp = (id: number) => { const slot = graph.slotOf(id); return [parents.high(slot), parents.low(slot)] as const; };
+  const fp = (id: number) => { const slot = graph.slots[id]!; return [parents.high(slot), parents.low(slot)] as const; };
   const ids = [...lasso.prefix, ...lasso.cycle];
   const { trace, closingLabel } = replayFingerprints(model, ids.map(fp), `the lasso of ${label}`, lasso.stutter ? undefined : fp(lasso.cycle[0]!));
   return {

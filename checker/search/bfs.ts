@@ -180,7 +180,7 @@ export class BfsSearch {
     }
     await this.ensureWorkers();
     Atomics.store(this.coord, Coord.claim, 0);
-    const order = { graph: { n: graph.n, nodeWords: graph.nodeWords, edgeWords: graph.edgeWords, chunks: graph.chunks, recordAt: graph.recordAt, initial: graph.initial }, patterns, fairness };
+    const order = { graph: graph.data(), patterns, fairness };
     for (const h of this.handles) this.post(h, { type: 'liveness', ...order });
     const findings: { instance: number; lasso: Lasso }[] = [];
     for (const h of this.handles) {
@@ -203,7 +203,8 @@ export class BfsSearch {
     const initial: number[] = [];
     const fps = this.local.initialFingerprints;
     for (let i = 0; i < fps.length; i += 2) initial.push(this.table.lookup(fps[i]!, fps[i + 1]!));
-    return finishGraph(this.records, this.table, plan.nodeWords, plan.edgeWords, initial, this.shared);
+    const chunks: (Int32Array | undefined)[] = this.records.splice(0);
+    return finishGraph(chunks, this.table, plan.nodeWords, plan.edgeWords, initial, this.shared);
   }
 
   /** Records the level's violations; true when the search must stop. */

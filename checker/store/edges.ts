@@ -6,11 +6,16 @@
  * to chunks of its own (Int32Arrays of RECORD_CHUNK_WORDS words, shared when workers write them; word 0 of a chunk
  * is the number of words used, published after each record). Slots are the seen-table's: when the table is
  * rehashed the coordinator rewrites them (`remapRecords`), as it does the frontier's. Once the search is complete,
- * `finishGraph` numbers the states densely (by rank of their slot among the used slots), rewrites every successor
- * slot into that number, and indexes the records: the behaviour graph of checker/liveness/graph.ts.
+ * `finishGraph` numbers the states densely in the order of their records and copies the records into the compressed
+ * sparse rows of checker/liveness/graph.ts, releasing each chunk once it is copied.
  */
 import { InternalError } from '../errors.ts';
-import { ADDRESS_BITS, BehaviourGraph, RECORD_CHUNK_WORDS, RECORD_HEAD } from '../liveness/graph.ts';
+import { BehaviourGraph } from '../liveness/graph.ts';
+
+/** Words of a record chunk (4 MiB): a record must fit in one. */
+export const RECORD_CHUNK_WORDS = 1 << 20;
+/** Words of a record before its node bits: slot, successor count. */
+export const RECORD_HEAD = 2;
 import type { SeenTable } from './seen-table.ts';
 
 export class EdgeWriter {
@@ -112,16 +117,18 @@ function popcount(x: number): number {
 
 /**
  * Numbers the stored states densely, in the order of their records (the order they were expanded in, level by
- * level: neighbours in the graph get near numbers, which keeps the liveness passes' memory accesses local), rewrites
- * the records' successor slots into those numbers, and indexes the records. Every stored state must have exactly one
- * record (the search was complete). `initialSlots`: the initial states' slots in init order.
+ * level: neighbours in the graph get near numbers, which keeps the liveness passes' memory accesses local), and
+ * copies the records into compressed sparse rows, successor slots rewritten into numbers. The records are read
+ * twice: once to number the states (a state's number is found from its slot by rank among the used slots), once
+ * to copy them, after which each chunk is dropped from `chunks` (so that it can be collected while the rows grow).
+ * Every stored state must have exactly one record (the search was complete). `initialSlots`: the initial states'
+ * slots in init order.
  */
 export function finishGraph(
-  chunks: readonly Int32Array[], table: SeenTable, nodeWords: number, edgeWords: number, initialSlots: readonly number[], shared: boolean,
+  chunks: (Int32Array | undefined)[], table: SeenTable, nodeWords: number, edgeWords: number, initialSlots: readonly number[], shared: boolean,
 ): BehaviourGraph {
   const capacity = table.capacity;
   const words = Math.ceil(capacity / 32);
-  // rank(slot) = the number of used slots before it: a dense number in slot order, mapped to the record's number.
   const used = new Int32Array(words);
   const before = new Int32Array(words + 1);
   for (let s = 0; s < capacity; s++) if (table.entries[3 * s + 1] !== 0) used[s >>> 5]! |= 1 << (s & 31);
@@ -129,27 +136,45 @@ export function finishGraph(
   const n = before[words]!;
   const rank = (s: number) => before[s >>> 5]! + popcount(used[s >>> 5]! & ((1 << (s & 31)) - 1));
   const alloc = (count: number) => new Int32Array(shared ? new SharedArrayBuffer(Math.max(1, count) * 4) : new ArrayBuffer(Math.max(1, count) * 4));
-  const recordAt = alloc(n);
-  const idOfRank = new Int32Array(Math.max(1, n)).fill(-1);
   const stride = 1 + edgeWords;
-  if (chunks.length >= 1 << (32 - ADDRESS_BITS - 1)) throw new InternalError('the behaviour graph has more record chunks than it can address');
+  // Pass 1: number the states in record order, count the edges.
+  const idOfRank = new Int32Array(Math.max(1, n)).fill(-1);
+  const slots = alloc(n);
   let next = 0;
-  chunks.forEach((c, ci) => {
-    eachRecord(c, nodeWords, stride, (at) => {
-      const r = rank(c[at]!);
-      if (idOfRank[r] !== -1) throw new InternalError(`a state of the behaviour graph was expanded twice (slot ${c[at]})`);
-      if (next >= n) throw new InternalError('the behaviour graph has more records than stored states');
-      idOfRank[r] = next;
-      recordAt[next++] = (ci << ADDRESS_BITS) | at;
-    });
-  });
-  if (next !== n) throw new InternalError(`${(n - next).toLocaleString('en-US')} stored states of the behaviour graph were never expanded`);
+  let edges = 0;
   for (const c of chunks) {
-    eachRecord(c, nodeWords, stride, (at, count) => {
-      for (let i = 0, p = at + RECORD_HEAD + nodeWords; i < count; i++, p += stride) c[p] = idOfRank[rank(c[p]!)]!;
+    eachRecord(c!, nodeWords, stride, (at, count) => {
+      const r = rank(c![at]!);
+      if (idOfRank[r] !== -1) throw new InternalError(`a state of the behaviour graph was expanded twice (slot ${c![at]})`);
+      if (next >= n) throw new InternalError('the behaviour graph has more records than stored states');
+      slots[next] = c![at]!;
+      idOfRank[r] = next++;
+      edges += count;
     });
   }
+  if (next !== n) throw new InternalError(`${(n - next).toLocaleString('en-US')} stored states of the behaviour graph were never expanded`);
+  // Pass 2: copy into the rows.
+  const offsets = alloc(n + 1);
+  const targets = alloc(edges);
+  const edgeBits = alloc(edges * edgeWords);
+  const nodeBits = alloc(n * nodeWords);
+  let u = 0;
+  let e = 0;
+  for (let ci = 0; ci < chunks.length; ci++) {
+    const c = chunks[ci]!;
+    eachRecord(c, nodeWords, stride, (at, count) => {
+      offsets[u] = e;
+      for (let w = 0; w < nodeWords; w++) nodeBits[u * nodeWords + w] = c[at + RECORD_HEAD + w]!;
+      for (let i = 0, p = at + RECORD_HEAD + nodeWords; i < count; i++, p += stride, e++) {
+        targets[e] = idOfRank[rank(c[p]!)]!;
+        for (let w = 0; w < edgeWords; w++) edgeBits[e * edgeWords + w] = c[p + 1 + w]!;
+      }
+      u++;
+    });
+    chunks[ci] = undefined;
+  }
+  offsets[n] = e;
   const seen = new Set<number>();
   const initial = Int32Array.from(initialSlots.map((s) => idOfRank[rank(s)]!).filter((id) => (seen.has(id) ? false : (seen.add(id), true))));
-  return new BehaviourGraph({ n, nodeWords, edgeWords, chunks, recordAt, initial });
+  return new BehaviourGraph({ n, nodeWords, edgeWords, offsets, targets, edgeBits, nodeBits, slots, initial });
 }
