@@ -92,8 +92,11 @@ export class Workspace {
   readonly fairComp: Int32Array;
   /** 1: a suffix state that reaches a fair component through suffix states. */
   readonly good: Uint8Array;
-  /** Membership stamps: of the set an inner pass runs on (`tag`), of the component being analysed (`mark`). */
-  readonly tag: Int32Array;
+  /**
+   * Membership stamps: of the set an inner pass runs on, of the component being analysed, of the states a
+   * breadth-first search has seen. One array serves all three: a component is analysed (and a refinement re-stamps
+   * part of it) only once all its states are complete in the pass that found it, which never looks at them again.
+   */
   readonly mark: Int32Array;
   stamp = 0;
 
@@ -102,7 +105,6 @@ export class Workspace {
     this.region = new Uint8Array(n);
     this.fairComp = new Int32Array(n);
     this.good = new Uint8Array(n);
-    this.tag = new Int32Array(n);
     this.mark = new Int32Array(n);
   }
 
@@ -201,7 +203,7 @@ function tarjan(
 
 /** Checks one property pattern under the fairness conditions. */
 export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace = new Workspace(g.n)): LivenessVerdict {
-  const { region, fairComp, good, tag, mark } = ws;
+  const { region, fairComp, good, mark } = ws;
   const { offsets, targets, nodeBits, edgeBits, nodeWords, edgeWords, n } = g;
   for (let u = 0; u < n; u++) region[u] = holds(g, u, p.suffix) ? (holds(g, u, p.cycle) ? 2 : 1) : 0;
   fairComp.fill(-1);
@@ -264,10 +266,10 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
   const fairAmong = (nodes: readonly number[], level: number): void => {
     const t = ws.inner(level);
     const stamp = ++ws.stamp;
-    for (const u of nodes) { tag[u] = stamp; t.index[u] = 0; }
+    for (const u of nodes) { mark[u] = stamp; t.index[u] = 0; }
     t.counter = 1;
-    tarjan(g, t, nodes, tag, stamp, exclude, (stack, from, to) => {
-      // `analyse` may stamp `tag` anew at a deeper level: copy the component first.
+    tarjan(g, t, nodes, mark, stamp, exclude, (stack, from, to) => {
+      // A deeper level reuses this pass's stack: copy the component first.
       const members = stack.slice(from, to);
       analyse(members, 0, members.length, level);
     });

@@ -8,7 +8,8 @@
  *                                  results canonical, the same for any numbering
  *   targets[e]                     the successor of edge e
  *   edgeBits[e * edgeWords + w]    word w of edge e's bits: for each action group (checker/model/temporal.ts),
- *                                  whether the step is one of its steps, then each step atom
+ *                                  whether the step is one of its steps, then each step atom (one byte an edge
+ *                                  when there are at most 8 such bits, two when at most 16: most specs)
  *   nodeBits[u * nodeWords + w]    word w of u's bits: for each action group, whether it is ENABLED in u, then
  *                                  each state atom
  *   slots[u]                       u's seen-table slot (its fingerprint is there, for rebuilding a lasso by replay)
@@ -24,11 +25,14 @@ export interface GraphData {
   readonly edgeWords: number;
   readonly offsets: Int32Array;
   readonly targets: Int32Array;
-  readonly edgeBits: Int32Array;
+  readonly edgeBits: EdgeBits;
   readonly nodeBits: Int32Array;
   readonly slots: Int32Array;
   readonly initial: Int32Array;
 }
+
+/** Edge bits: bytes, halfwords or words, whichever hold them (edgeWords is then 1 for bytes and halfwords). */
+export type EdgeBits = Int32Array | Uint16Array | Uint8Array;
 
 export class BehaviourGraph implements GraphData {
   readonly n: number;
@@ -36,7 +40,7 @@ export class BehaviourGraph implements GraphData {
   readonly edgeWords: number;
   readonly offsets: Int32Array;
   readonly targets: Int32Array;
-  readonly edgeBits: Int32Array;
+  readonly edgeBits: EdgeBits;
   readonly nodeBits: Int32Array;
   readonly slots: Int32Array;
   readonly initial: Int32Array;

@@ -204,7 +204,7 @@ export class BfsSearch {
     const fps = this.local.initialFingerprints;
     for (let i = 0; i < fps.length; i += 2) initial.push(this.table.lookup(fps[i]!, fps[i + 1]!));
     const chunks: (Int32Array | undefined)[] = this.records.splice(0);
-    return finishGraph(chunks, this.table, plan.nodeWords, plan.edgeWords, initial, this.shared);
+    return finishGraph(chunks, this.table, plan.nodeWords, plan.edgeWords, plan.edgeBitCount, initial, this.shared);
   }
 
   /** Records the level's violations; true when the search must stop. */

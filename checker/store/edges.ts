@@ -125,7 +125,8 @@ function popcount(x: number): number {
  * slots in init order.
  */
 export function finishGraph(
-  chunks: (Int32Array | undefined)[], table: SeenTable, nodeWords: number, edgeWords: number, initialSlots: readonly number[], shared: boolean,
+  chunks: (Int32Array | undefined)[], table: SeenTable, nodeWords: number, edgeWords: number, edgeBitCount: number,
+  initialSlots: readonly number[], shared: boolean,
 ): BehaviourGraph {
   const capacity = table.capacity;
   const words = Math.ceil(capacity / 32);
@@ -156,7 +157,11 @@ export function finishGraph(
   // Pass 2: copy into the rows.
   const offsets = alloc(n + 1);
   const targets = alloc(edges);
-  const edgeBits = alloc(edges * edgeWords);
+  // Edge bits in bytes or halfwords when they fit (the records keep whole words).
+  const narrow = edgeBitCount <= 8 ? 1 : edgeBitCount <= 16 ? 2 : 0;
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(Math.max(1, bytes)) : new ArrayBuffer(Math.max(1, bytes)));
+  const edgeBits = narrow === 1 ? new Uint8Array(buffer(edges)) : narrow === 2 ? new Uint16Array(buffer(edges * 2)) : alloc(edges * edgeWords);
+  const bitWords = narrow ? 1 : edgeWords;
   const nodeBits = alloc(n * nodeWords);
   let u = 0;
   let e = 0;
@@ -167,7 +172,7 @@ export function finishGraph(
       for (let w = 0; w < nodeWords; w++) nodeBits[u * nodeWords + w] = c[at + RECORD_HEAD + w]!;
       for (let i = 0, p = at + RECORD_HEAD + nodeWords; i < count; i++, p += stride, e++) {
         targets[e] = idOfRank[rank(c[p]!)]!;
-        for (let w = 0; w < edgeWords; w++) edgeBits[e * edgeWords + w] = c[p + 1 + w]!;
+        for (let w = 0; w < bitWords; w++) edgeBits[e * bitWords + w] = c[p + 1 + w]!;
       }
       u++;
     });
@@ -176,5 +181,5 @@ export function finishGraph(
   offsets[n] = e;
   const seen = new Set<number>();
   const initial = Int32Array.from(initialSlots.map((s) => idOfRank[rank(s)]!).filter((id) => (seen.has(id) ? false : (seen.add(id), true))));
-  return new BehaviourGraph({ n, nodeWords, edgeWords, offsets, targets, edgeBits, nodeBits, slots, initial });
+  return new BehaviourGraph({ n, nodeWords, edgeWords: bitWords, offsets, targets, edgeBits, nodeBits, slots, initial });
 }
