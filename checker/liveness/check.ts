@@ -336,9 +336,12 @@ function bfs(g: BehaviourGraph, ws: Workspace, sources: readonly number[], throu
 
 function findLasso(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace, exclude: Int32Array | null): LivenessVerdict {
   const { fairComp, good } = ws;
-  let anyGood = false;
-  for (let u = 0; u < g.n && !anyGood; u++) if (good[u] === 1) anyGood = true;
-  if (!anyGood) return { violated: false }; // no fair cycle to reach: the property holds
+  // Every state of the graph is reachable: a violation exists exactly when some trigger state (an initial state
+  // satisfying init, without a trigger) is good. Only then is the breadth-first search for the first one needed.
+  let any = false;
+  if (p.trigger === null) for (const u of g.initial) { if (good[u] === 1 && holds(g, u, p.init)) { any = true; break; } }
+  else for (let u = 0; u < g.n && !any; u++) if (good[u] === 1 && holds(g, u, p.trigger)) any = true;
+  if (!any) return { violated: false };
   const starts = Array.from(g.initial).filter((u) => holds(g, u, p.init));
   // 1. The trigger state: the first initial state (or, with a trigger, the first state in BFS order) that reaches a
   //    fair component through suffix states.
