@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { checkConfig, type CheckResult } from '../checker/run/check.ts';
 import { shutdownCrews } from '../checker/parallel/crew.ts';
-import { CheckerError } from '../checker/errors.ts';
+import { CheckerError, SpecEvalError } from '../checker/errors.ts';
 import { ExitCode } from '../checker/exit-codes.ts';
 import { loadSpec } from '../checker/run/load.ts';
 import { specFiles } from '../checker/run/suite.ts';
@@ -104,6 +104,12 @@ describe('failures in parallel runs', () => {
     expect((err as CheckerError).exitCode).toBe(ExitCode.evaluation);
     expect((err as CheckerError).message).toContain('evaluating action step');
     expect((err as CheckerError).message).toContain('device lost at x = 30');
+    // The behaviour up to the state whose expansion failed, rebuilt by the coordinator: x = 30 is first reached
+    // along a shortest path of 30 steps, so 31 states from the initial one.
+    const behaviour = (err as SpecEvalError).behaviour!;
+    expect(behaviour).toHaveLength(31);
+    expect(behaviour[0]!.label).toBe(null);
+    expect((behaviour[30]!.state as { x: number }).x).toBe(30);
     // The crew was terminated, not left running: a new run starts fresh workers and completes.
     const ok = await checkConfig(await loadSpec('specs/diehard.ts'), { config: 'unreachableGoal', workers: 2, parallelThreshold: 1 });
     expect(ok.stats.distinct).toBe(16);

@@ -66,16 +66,15 @@ const COMPLETED = 0x7fffffff;
 
 /** The arrays of one Tarjan pass (one per nesting level of the strong-fairness refinement). */
 class TarjanSpace {
-  readonly index: Int32Array;
-  readonly low: Int32Array;
+  /** For node v: [2v] its DFS index (0: not visited), [2v + 1] its low link (COMPLETED once its component is done). */
+  readonly indexLow: Int32Array;
   readonly stack: Int32Array;
   readonly callNode: Int32Array;
   readonly callEdge: Int32Array;
   counter = 1;
 
   constructor(n: number) {
-    this.index = new Int32Array(n);
-    this.low = new Int32Array(n);
+    this.indexLow = new Int32Array(2 * n);
     this.stack = new Int32Array(n);
     this.callNode = new Int32Array(n);
     this.callEdge = new Int32Array(n);
@@ -140,27 +139,30 @@ function allowed(g: BehaviourGraph, e: number, exclude: Int32Array): boolean {
 }
 
 /**
- * Tarjan's algorithm, iterative, over the nodes `inSet` accepts (roots: those of `roots`, or all nodes in order),
- * following the edges that carry none of the `exclude` bits (null: every edge). Calls `found(stack, from, to)` with
- * each component, stack[from..to), as it completes: sinks first.
+ * Tarjan's algorithm, iterative, over the nodes of a set (members[v] === member, or for member 0 members[v] !== 0;
+ * roots: those of `roots`, or all nodes in order), following the edges that carry none of the `exclude` bits (null:
+ * every edge). Calls `found(stack, from, to)` with each component, stack[from..to), as it completes: sinks first.
+ *
+ * With `reach`: reach[v] = 1 for a completed node whose component reaches a fair one; a node on the stack gets 2 when
+ * it has an edge to such a node. `found` reads the 2s of its component and settles it to 1 or 0 (one pass over the
+ * edges serves both the components and what they reach).
  */
 function tarjan(
   g: BehaviourGraph, t: TarjanSpace, roots: ArrayLike<number> | null, members: Uint8Array | Int32Array, member: number,
-  exclude: Int32Array | null, found: (stack: Int32Array, from: number, to: number) => void,
+  exclude: Int32Array | null, reach: Uint8Array | null, found: (stack: Int32Array, from: number, to: number) => void,
 ): void {
-  // The set: the nodes with members[v] === member, or (member 0) members[v] !== 0.
-  const any = member === 0;
-  const { index, low, stack, callNode, callEdge } = t;
+  const { indexLow: il, stack, callNode, callEdge } = t;
   const { offsets, targets } = g;
+  const any = member === 0;
   let sp = 0;
   const count = roots === null ? g.n : roots.length;
   for (let r = 0; r < count; r++) {
     const root = roots === null ? r : roots[r]!;
-    if (index[root] !== 0 || (any ? members[root] === 0 : members[root] !== member)) continue;
+    if (il[2 * root] !== 0 || (any ? members[root] === 0 : members[root] !== member)) continue;
     let depth = 0;
     callNode[0] = root;
     callEdge[0] = offsets[root]!;
-    index[root] = low[root] = t.counter++;
+    il[2 * root] = il[2 * root + 1] = t.counter++;
     stack[sp++] = root;
     while (depth >= 0) {
       const u = callNode[depth]!;
@@ -172,30 +174,33 @@ function tarjan(
         const edge = e++;
         const mv = members[v]!;
         if ((any ? mv === 0 : mv !== member) || (exclude !== null && !allowed(g, edge, exclude))) continue;
-        const iv = index[v]!;
+        const iv = il[2 * v]!;
         if (iv === 0) {
           callEdge[depth] = e;
           depth++;
           callNode[depth] = v;
           callEdge[depth] = offsets[v]!;
-          index[v] = low[v] = t.counter++;
+          il[2 * v] = il[2 * v + 1] = t.counter++;
           stack[sp++] = v;
           descended = true;
           break;
         }
-        if (low[v] !== COMPLETED && iv < low[u]!) low[u] = iv;
+        const lv = il[2 * v + 1]!;
+        if (lv !== COMPLETED) { if (iv < il[2 * u + 1]!) il[2 * u + 1] = iv; }
+        else if (reach !== null && reach[v] === 1) reach[u] = 2;
       }
       if (descended) continue;
       depth--;
-      if (low[u] === index[u]) {
+      if (il[2 * u + 1] === il[2 * u]) {
         let from = sp - 1;
         while (stack[from] !== u) from--;
         found(stack, from, sp);
-        for (let j = from; j < sp; j++) low[stack[j]!] = COMPLETED;
+        for (let j = from; j < sp; j++) il[2 * stack[j]! + 1] = COMPLETED;
         sp = from;
+        if (depth >= 0 && reach !== null && reach[u] === 1) reach[callNode[depth]!] = 2;
       } else {
         const p = callNode[depth]!;
-        if (low[u]! < low[p]!) low[p] = low[u]!;
+        if (il[2 * u + 1]! < il[2 * p + 1]!) il[2 * p + 1] = il[2 * u + 1]!;
       }
     }
   }
@@ -208,7 +213,7 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
   for (let u = 0; u < n; u++) region[u] = holds(g, u, p.suffix) ? (holds(g, u, p.cycle) ? 2 : 1) : 0;
   fairComp.fill(-1);
   good.fill(0);
-  ws.outer.index.fill(0);
+  ws.outer.indexLow.fill(0);
   ws.outer.counter = 1;
   const exclude = p.exclude.length ? maskOf(p.exclude, edgeWords) : null;
   const enabledMask = maskOf(fairness.map((f) => f.enabled), nodeWords);
@@ -266,31 +271,27 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
   const fairAmong = (nodes: readonly number[], level: number): void => {
     const t = ws.inner(level);
     const stamp = ++ws.stamp;
-    for (const u of nodes) { mark[u] = stamp; t.index[u] = 0; }
+    for (const u of nodes) { mark[u] = stamp; t.indexLow[2 * u] = 0; }
     t.counter = 1;
-    tarjan(g, t, nodes, mark, stamp, exclude, (stack, from, to) => {
+    tarjan(g, t, nodes, mark, stamp, exclude, null, (stack, from, to) => {
       // A deeper level reuses this pass's stack: copy the component first.
       const members = stack.slice(from, to);
       analyse(members, 0, members.length, level);
     });
   };
 
-  tarjan(g, ws.outer, null, region, 0, null, (stack, from, to) => {
+  tarjan(g, ws.outer, null, region, 0, null, good, (stack, from, to) => {
     if (sameRegion) analyse(stack, from, to, 0);
     else {
       const cycleStates: number[] = [];
       for (let j = from; j < to; j++) if (region[stack[j]!] === 2) cycleStates.push(stack[j]!);
       if (cycleStates.length > 0) fairAmong(cycleStates, 0);
     }
-    // Does the component reach a fair one through suffix states? Its successors are complete.
+    // Does the component reach a fair one through suffix states? Its members' edges to completed components were
+    // seen by the pass (good = 2 on the member).
     let reaches = false;
-    for (let j = from; j < to && !reaches; j++) if (fairComp[stack[j]!]! >= 0) reaches = true;
-    for (let j = from; j < to && !reaches; j++) {
-      const u = stack[j]!;
-      const end = offsets[u + 1]!;
-      for (let e = offsets[u]!; e < end; e++) if (good[targets[e]!] === 1) { reaches = true; break; }
-    }
-    if (reaches) for (let j = from; j < to; j++) good[stack[j]!] = 1;
+    for (let j = from; j < to && !reaches; j++) if (fairComp[stack[j]!]! >= 0 || good[stack[j]!] === 2) reaches = true;
+    for (let j = from; j < to; j++) good[stack[j]!] = reaches ? 1 : 0;
   });
 
   return findLasso(g, p, fairness, ws, exclude);
