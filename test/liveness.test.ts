@@ -177,3 +177,36 @@ describe('the rest of a run', () => {
     expect(temporal(r).map((v) => [v.property, v.label])).toEqual([['done', 'done(i=1)']]);
   });
 });
+
+describe('lassos with the fewest states', () => {
+  const next = (succ: Record<number, number[]>) => (s: { x: number }) => succ[s.x]!.map((x) => ({ x }));
+
+  /**
+   * 0 -> 1 -> 2 -> 3 and 0 -> 10 -> 11 (3 and 11 have no successor), WF(Next), P == x \in {1, 11}, P ~> FALSE. Fair
+   * behaviours end stuttering in 3 or 11: the shortest violating lasso is 0, 10, 11 then stuttering (3 states), not
+   * through the first trigger state met, 1 (0, 1, 2, 3: 4 states). TLC reports the 3-state one.
+   */
+  it('P ~> Q: the shortest prefix through any trigger state, not through the first one met', async () => {
+    const r = await check(defineSpec({
+      name: 'LeadsToShortest', init: () => ({ x: 0 }), deadlock: false,
+      actions: { Next: next({ 0: [1, 10], 1: [2], 2: [3], 3: [], 10: [11], 11: [] }) },
+      fairness: { all: wf('Next') },
+      properties: { Prop: leadsTo((s: { x: number }) => s.x === 1 || s.x === 11, () => false) },
+    }));
+    expect(xs(r, 'Prop')).toEqual({ states: [0, 10, 11], loop: { index: 2, stutter: true, label: null } });
+  });
+
+  /**
+   * 0 -> {1, 5}, 1 -> 2 -> 3 -> 1, 5 -> 6 (6 has no successor), WF(Next), <>(x = 7): the fair state met first, 1,
+   * lies on a cycle of 3 states (a lasso of 4); one step further, 6 stutters (a lasso of 3: 0, 5, 6).
+   */
+  it('<>P: a longer prefix to a stuttering state beats a shorter one to a longer cycle', async () => {
+    const r = await check(defineSpec({
+      name: 'EventuallyShortest', init: () => ({ x: 0 }), deadlock: false,
+      actions: { Next: next({ 0: [1, 5], 1: [2], 2: [3], 3: [1], 5: [6], 6: [] }) },
+      fairness: { all: wf('Next') },
+      properties: { Prop: eventually((s: { x: number }) => s.x === 7) },
+    }));
+    expect(xs(r, 'Prop')).toEqual({ states: [0, 5, 6], loop: { index: 2, stutter: true, label: null } });
+  });
+});

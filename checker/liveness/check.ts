@@ -297,73 +297,73 @@ export function checkPattern(g: BehaviourGraph, p: Pattern, fairness: readonly F
   return findLasso(g, p, fairness, ws, exclude);
 }
 
-/**
- * Breadth-first search from `sources` (in order) through the nodes `through` accepts: the first node `target`
- * accepts, with its path. Typed arrays of the workspace hold the queue and the parents (the Tarjan pass is over).
- */
-function bfs(g: BehaviourGraph, ws: Workspace, sources: readonly number[], through: (u: number) => boolean, target: (u: number) => boolean): number[] | undefined {
-  const queue = ws.outer.callNode;
-  const parent = ws.outer.callEdge;
-  const seen = ws.mark;
-  const stamp = ++ws.stamp;
-  const { offsets, targets } = g;
-  const path = (v: number): number[] => {
-    const out: number[] = [];
-    for (let x = v; x !== -1; x = parent[x]!) out.push(x);
-    return out.reverse();
-  };
-  let tail = 0;
-  for (const s of sources) {
-    if (seen[s] === stamp || !through(s)) continue;
-    seen[s] = stamp;
-    parent[s] = -1;
-    if (target(s)) return [s];
-    queue[tail++] = s;
-  }
-  for (let q = 0; q < tail; q++) {
-    const u = queue[q]!;
-    const end = offsets[u + 1]!;
-    for (let e = offsets[u]!; e < end; e++) {
-      const v = targets[e]!;
-      if (seen[v] === stamp || !through(v)) continue;
-      seen[v] = stamp;
-      parent[v] = u;
-      if (target(v)) return path(v);
-      queue[tail++] = v;
-    }
-  }
-  return undefined;
-}
+/** Fair states whose cycles are built and compared when looking for the shortest lasso (a bound on the work). */
+const LASSO_CANDIDATES = 256;
 
+/**
+ * The lasso: among the behaviours the pattern describes, one with the fewest states. A breadth-first search over
+ * (state, phase) pairs, phase 0 before the trigger (any state) and phase 1 from the trigger on (good states only; the
+ * switch takes no step, and without a trigger the search starts in phase 1 at the good initial states), meets the
+ * fair states in order of the length of the shortest prefix to them. For each, the cycle built in its fair component
+ * gives the lasso's length; the search stops once no later fair state can give a shorter one (a cycle has at least
+ * one state). Ties go to the shorter prefix, then to the first met: the initial states' order and each state's
+ * successor order, never the numbering.
+ */
 function findLasso(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace, exclude: Int32Array | null): LivenessVerdict {
   const { fairComp, good } = ws;
-  // Every state of the graph is reachable: a violation exists exactly when some trigger state (an initial state
-  // satisfying init, without a trigger) is good. Only then is the breadth-first search for the first one needed.
+  // Every state of the graph is reachable: a violation exists exactly when some trigger state (without a trigger,
+  // an initial state satisfying init) is good. Only then is a lasso searched for.
   let any = false;
   if (p.trigger === null) for (const u of g.initial) { if (good[u] === 1 && holds(g, u, p.init)) { any = true; break; } }
   else for (let u = 0; u < g.n && !any; u++) if (good[u] === 1 && holds(g, u, p.trigger)) any = true;
   if (!any) return { violated: false };
-  const starts = Array.from(g.initial).filter((u) => holds(g, u, p.init));
-  // 1. The trigger state: the first initial state (or, with a trigger, the first state in BFS order) that reaches a
-  //    fair component through suffix states.
-  let prefix: number[] | undefined;
-  if (p.trigger === null) {
-    const r = starts.find((u) => good[u] === 1);
-    prefix = r === undefined ? undefined : [r];
-  } else {
-    const trigger = p.trigger;
-    prefix = bfs(g, ws, starts, () => true, (u) => good[u] === 1 && holds(g, u, trigger));
+  const trigger = p.trigger;
+  const n = g.n;
+  // Product node x = phase * n + u; parent[x] = the product node it was reached from (-1: a start).
+  const parent = new Int32Array(2 * n).fill(-2);
+  const depth = new Int32Array(2 * n);
+  const queue = new Int32Array(2 * n);
+  let tail = 0;
+  const visit = (x: number, from: number, d: number): void => {
+    if (parent[x] !== -2) return;
+    parent[x] = from;
+    depth[x] = d;
+    queue[tail++] = x;
+    // Entering phase 1 takes no step: the trigger state is where the suffix starts.
+    if (x < n && trigger !== null && good[x] === 1 && holds(g, x, trigger)) visit(n + x, x, d);
+  };
+  for (const u of g.initial) {
+    if (!holds(g, u, p.init)) continue;
+    if (trigger === null) { if (good[u] === 1) visit(n + u, -1, 0); } else visit(u, -1, 0);
   }
-  if (prefix === undefined) return { violated: false };
-  const r = prefix[prefix.length - 1]!;
-  // 2. From there, through good states, the first fair state.
-  const toFair = bfs(g, ws, [r], (u) => good[u] === 1, (u) => fairComp[u]! >= 0)!;
-  const c = toFair[toFair.length - 1]!;
-  const comp = fairComp[c]!;
-  const stem = [...prefix.slice(0, -1), ...toFair];
-  // 3. The cycle inside the fair component.
-  const cycle = buildCycle(g, p, fairness, c, (u) => fairComp[u] === comp, exclude);
-  return { violated: true, lasso: { prefix: stem.slice(0, -1), cycle: cycle.states, stutter: cycle.stutter } };
+  const pathTo = (x: number): number[] => {
+    const out: number[] = [];
+    for (let y = x; y !== -1; y = parent[y]!) { const u = y % n; if (out[out.length - 1] !== u) out.push(u); }
+    return out.reverse();
+  };
+  let best: { prefix: number[]; cycle: { states: number[]; stutter: boolean }; total: number } | undefined;
+  let candidates = 0;
+  for (let q = 0; q < tail; q++) {
+    const x = queue[q]!;
+    const d = depth[x]!;
+    if (best && d + 1 >= best.total) break;
+    const u = x % n;
+    const phase1 = x >= n;
+    if (phase1 && fairComp[u]! >= 0) {
+      const comp = fairComp[u]!;
+      const cycle = buildCycle(g, p, fairness, u, (v) => fairComp[v] === comp, exclude);
+      const total = d + cycle.states.length;
+      if (!best || total < best.total) best = { prefix: pathTo(x).slice(0, -1), cycle, total };
+      if (++candidates >= LASSO_CANDIDATES) break;
+    }
+    const end = g.offsets[u + 1]!;
+    for (let e = g.offsets[u]!; e < end; e++) {
+      const v = g.targets[e]!;
+      if (phase1) { if (good[v] === 1) visit(n + v, x, d + 1); } else visit(v, x, d + 1);
+    }
+  }
+  if (!best) return { violated: false }; // the good trigger states are not reachable from the initial states satisfying init
+  return { violated: true, lasso: { prefix: best.prefix, cycle: best.cycle.states, stutter: best.cycle.stutter } };
 }
 
 interface Obligation {

@@ -93,10 +93,9 @@ export class MatrixPrinter {
     if (this.layout.legend) {
       lines.push(...wrap(this.properties.map((p, i) => `[${i + 1}] ${p.name}`), this.width));
     }
+    const temporal = this.properties.some((p) => p.kind === 'temporal');
     lines.push(`${this.layout.style === 'words' ? '"violated (K)":' : '"✗ K": violated;'} the shortest counterexample has K steps (K + 1 states). "states": distinct states.`);
-    if (this.properties.some((p) => p.kind === 'temporal')) {
-      lines.push('A temporal property\'s K is p+c: its lasso has p states before a cycle of c states (c = 1: a state stuttering for ever).');
-    }
+    if (temporal) lines.push('For a temporal property, K is p+c: its lasso has p states, then a cycle of c states (c = 1: stuttering for ever).');
     return lines.join('\n');
   }
 
