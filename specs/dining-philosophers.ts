@@ -7,7 +7,8 @@
  *
  * TLA+                                     -> here
  *   CONSTANT NP                            -> constant NP (default 5); philosophers and forks are 1..NP, stored
- *                                             at array index p - 1
+ *                                             at array index p - 1 (traces show philosopher p's entries as
+ *                                             pc[p-1], ...; fork holders are 1..NP)
  *   ASSUME NP \in Nat \ {0}                -> checked in init (throws otherwise)
  *   VARIABLES forks, pc, hungry            -> state { forks: { holder, clean }[], pc: Label[], hungry: boolean[] }
  *   LeftFork, RightFork, LeftPhilosopher,
