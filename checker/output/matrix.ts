@@ -31,6 +31,9 @@ export function matrixCell(r: CheckResult, property: string, style: CellStyle = 
 
 const STATES_WIDTH = 9;
 const WORD_CELL = 'violated (99)'.length;
+/** A temporal property's cell holds a lasso's p+c. */
+const LASSO_CELL = 'violated (12+12)'.length;
+const COMPACT_LASSO_CELL = '✗ 12+12'.length;
 const COMPACT_CELL = 'holds'.length;
 
 interface Layout {
@@ -55,9 +58,10 @@ export class MatrixPrinter {
     const total = (widths: number[]) => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
     const tags = properties.map((_, i) => `[${i + 1}]`);
     const head = (props: readonly string[]) => ['configuration', 'states', ...props, ...(withExpectations ? ['expected?'] : [])];
-    const named = fixed(properties.map((p) => Math.max(p.name.length, WORD_CELL)));
-    const numbered = fixed(properties.map(() => WORD_CELL));
-    const compact = fixed(properties.map(() => COMPACT_CELL));
+    const word = (p: PropertyInfo) => (p.kind === 'temporal' ? LASSO_CELL : WORD_CELL);
+    const named = fixed(properties.map((p) => Math.max(p.name.length, word(p))));
+    const numbered = fixed(properties.map((p) => word(p)));
+    const compact = fixed(properties.map((p) => (p.kind === 'temporal' ? COMPACT_LASSO_CELL : COMPACT_CELL)));
     if (total(named) <= width) this.layout = { headers: head(properties.map((p) => p.name)), widths: named, style: 'words', legend: false };
     else if (total(numbered) <= width) this.layout = { headers: head(tags), widths: numbered, style: 'words', legend: true };
     else this.layout = { headers: head(tags), widths: compact, style: 'compact', legend: true };

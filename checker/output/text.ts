@@ -146,7 +146,7 @@ export function formatResult(r: CheckResult, f: ResultFormat): string {
   if (verdict === 'holds') out.push('Model checking completed. No error has been found.');
   if (verdict === 'bounded') out.push('No error has been found up to the depth bound.');
   if (!f.violationsShown) for (const v of r.violations) out.push(formatViolation(v, f.fullTrace), '');
-  else if (r.violations.length) out.push(`${r.violations.length} propert${r.violations.length === 1 ? 'y' : 'ies'} violated (the traces are above): ${r.violations.map((v) => v.property).join(', ')}.`);
+  else if (r.violations.length) out.push(`${r.violations.length} propert${r.violations.length === 1 ? 'y' : 'ies'} violated (the traces are above): ${r.violations.map((v) => v.label).join(', ')}.`);
   if (r.expectation && !r.outcome.complete && r.mismatches.length === 0) {
     out.push(r.violations.length && verdict === 'violated'
       ? `As expected so far (${r.expectation.source}); the counts were not compared, since the search stopped at the first violation (--continue explores the whole graph).`

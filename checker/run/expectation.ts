@@ -54,17 +54,18 @@ export function compareWithExpectation(
   // A quantified temporal property: its first violated instance stands for it.
   const got = new Map<string, number>();
   for (const v of r.violations) if (!got.has(v.property)) got.set(v.property, v.length);
-  const trace = (len: number | true | undefined) => (len === true ? 'violated' : `violated (trace of ${len} states)`);
+  const states = (k: number) => `${k} state${k === 1 ? '' : 's'}`;
+  const trace = (len: number | true | undefined) => (len === true ? 'violated' : `violated (trace of ${states(len as number)})`);
   for (const [p, len] of Object.entries(expected) as [string, number | true][]) {
     const g = got.get(p);
     if (g === undefined) {
       if (r.complete) out.push(`${p}: expected ${trace(len)}, but it holds`);
     } else if (len !== true && g !== len) {
-      out.push(`${p}: expected a shortest trace of ${len} states, got ${g}`);
+      out.push(`${p}: expected a shortest trace of ${states(len)}, got ${g}`);
     }
   }
   for (const [p, len] of got) {
-    if (!(p in expected)) out.push(`${p}: expected to hold, but violated (trace of ${len} states)`);
+    if (!(p in expected)) out.push(`${p}: expected to hold, but violated (trace of ${states(len)})`);
   }
   return out;
 }
