@@ -1,5 +1,5 @@
 /** The spec language: everything a spec module imports. */
-export { defineSpec, action, oneOf, range, interval, except, members } from './spec.ts';
+export { defineSpec, action, oneOf, range, interval, except, members, specFileOf } from './spec.ts';
 export type {
   Spec, SpecDefinition, ActionDef, SimpleAction, ParamAction, Successors, Step, Params, ParamValue,
   ConstValue, ConstDecl, ConstValues, ConfigDef, Expectation,
@@ -11,3 +11,5 @@ export {
   weaklyFair, stronglyFair, initially, implies, forAll,
 } from './temporal.ts';
 export type { Fairness, FairnessOptions, Temporal, TemporalProperty, Assumption, ActionSet, ActionLike, Steps, StatePredicate, StepPredicate } from './temporal.ts';
+export { check, checkAll } from './check.ts';
+export type { CheckOptions, Report, Violation, PropertyResult, Stats, TraceStep } from './check.ts';

@@ -143,7 +143,36 @@ export type Spec<S = any, C = any> = SpecDefinition<S, any, C, any, any, any> & 
 export function defineSpec<S, const CI extends Record<string, ConstInput> = {}, I extends string = never, A extends string = never, T extends string = never>(
   def: SpecDefinition<S, CI, ConstValues<CI>, I, A, T>,
 ): Spec<S, ConstValues<CI>> {
-  return { ...def, __tlats: 1 } as Spec<S, ConstValues<CI>>;
+  const spec = { ...def, __tlats: 1 } as Spec<S, ConstValues<CI>>;
+  // The module that called defineSpec: a spec object handed to `check()` is checked by worker threads, which must
+  // import that module themselves (no function crosses threads). Not enumerable: a spread copy (a variant) is made
+  // in its own module, which records itself when it calls defineSpec in turn.
+  const file = callerFile(new Error().stack);
+  if (file) Object.defineProperty(spec, SPEC_FILE, { value: file, enumerable: false });
+  return spec;
+}
+
+/** Where defineSpec records the file of the module that defined a spec (see specFileOf). */
+const SPEC_FILE = Symbol.for('tlats.specFile');
+
+/** The file of the module that defined `spec` with defineSpec, when the call stack showed it. */
+export function specFileOf(spec: object): string | undefined {
+  return (spec as { [SPEC_FILE]?: string })[SPEC_FILE];
+}
+
+const ownFile = decodeURIComponent(new URL(import.meta.url).pathname);
+
+/** The first stack frame below defineSpec's own: `at file:///x/y.ts:3:14` or `at fn (/x/y.ts:3:14)`. */
+function callerFile(stack: string | undefined): string | undefined {
+  const frames = stack?.split('\n').slice(1) ?? [];
+  for (const frame of frames) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(frame);
+    if (!m) continue;
+    const path = m[1]!.startsWith('file://') ? decodeURIComponent(new URL(m[1]!).pathname) : m[1]!;
+    if (path === ownFile) continue;
+    return path;
+  }
+  return undefined;
 }
 
 /** Declares a parameterised action with its parameter types inferred from the domains. */

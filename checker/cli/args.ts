@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { UsageError } from '../errors.ts';
 import { MAX_WORKERS } from '../parallel/crew.ts';
 import { checkSuiteFolder } from '../run/suite.ts';
+import { parseSize } from '../units.ts';
 
 export interface CliArgs {
   readonly spec?: string;
@@ -28,22 +29,8 @@ export interface CliArgs {
   readonly suite?: string;
   readonly workers?: number;
   readonly memory?: number;
-}
-
-/** The smallest `--memory` that holds a useful fingerprint table. */
-export const MIN_MEMORY = 64 * 1024;
-
-/** Parses a size such as 512M, 4G, 100k or a plain number of bytes. */
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kmgt]?)(i?b)?$/i.exec(text);
-  if (!m) throw new UsageError(`--memory ${text}: give a size such as 512M or 4G`);
-  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  const bytes = Math.floor(Number(m[1]) * scale);
-  if (bytes < MIN_MEMORY) {
-    const unitless = m[2] === '' && !m[3];
-    throw new UsageError(`--memory ${text}: ${bytes.toLocaleString('en-US')} bytes is too small for the fingerprint table; give at least 64K${unitless && bytes > 0 ? ` (a plain number is bytes: for megabytes write ${text}M)` : ''}`);
-  }
-  return bytes;
+  /** Type-check the spec with the TypeScript compiler before running it. */
+  readonly typecheck: boolean;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -76,7 +63,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
   const args = argv.map((a, i) => (a === '-' && argv[i - 1] === '--json' ? '--json=-' : a)).filter((a, i, all) => !(a === '--json' && all[i + 1] === '--json=-'));
   const parsed = yargs(args)
     .scriptName('tlats')
-    .usage('Usage: tlats <spec.ts> [options]\n       tlats --list <spec.ts>\n       tlats --suite <folder>\n\n(`check` is the same command inside the tlats repository.)')
+    .usage('Usage: tlats <spec.ts> [options]\n       tlats --list <spec.ts>\n       tlats --suite <folder>\n       tlats init [folder]   (a starter spec, tsconfig.json and test)\n\n(`check` is the same command inside the tlats repository.)')
     .command('$0 [spec]', 'Check a spec: every reachable state, breadth-first', (y) =>
       y.positional('spec', { type: 'string', describe: 'the spec module (.ts)' }))
     .option('config', { type: 'string', describe: 'check one named configuration (all: the verdict matrix of every one)' })
@@ -92,6 +79,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('list', { type: 'boolean', default: false, describe: 'list the spec\'s constants, configurations, actions and properties' })
     .option('workers', { type: 'string', describe: 'worker threads for big BFS levels (default: the number of cores)' })
     .option('memory', { type: 'string', describe: 'budget for the fingerprint table: 512M, 4G, ... (default: a quarter of RAM)' })
+    .option('typecheck', { type: 'boolean', default: false, describe: 'type-check the spec (TypeScript, its tsconfig.json) before running it' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .strict()
     .version(version)
@@ -124,6 +112,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     suite: one('suite'),
     workers: wholeNumber('workers', one('workers'), 1, MAX_WORKERS, `a whole number of threads from 1 to ${MAX_WORKERS}`),
     memory: one('memory') === undefined ? undefined : parseSize(String(one('memory'))),
+    typecheck: parsed.typecheck as boolean,
   };
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
   if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');

@@ -5,10 +5,11 @@
  * of the checker that touches `process`: stdout and stderr, SIGINT, the exit code. Every error is printed as a
  * message, never as a stack.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hideBin } from 'yargs/helpers';
-import { CheckerError, SpecEvalError } from '../errors.ts';
+import { CheckerError, SpecEvalError, UsageError } from '../errors.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import { runToJson, type JsonErrorRow } from '../output/json.ts';
 import { MatrixPrinter } from '../output/matrix.ts';
@@ -18,12 +19,16 @@ import { prepareRun, runPrepared, type CheckOptions, type CheckResult } from '..
 import { loadSpec, type LoadedSpec } from '../run/load.ts';
 import { matrixRowsExitCode, prepareMatrix, runMatrix, type MatrixRow } from '../run/matrix.ts';
 import { runCase, suiteCases, suitePassed, type SuiteRow } from '../run/suite.ts';
+import { typecheckSpec } from '../run/typecheck.ts';
 import { parseArgs, type CliArgs } from './args.ts';
+import { initProject } from './init.ts';
 import { parseConstArgs } from './constants.ts';
 import { formatList } from './list.ts';
 import { progressPrinter, statusLine } from './progress.ts';
 
-const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+/** This package's package.json: two folders up from the sources, three from the compiled dist/checker/cli. */
+const pkgFile = ['../../package.json', '../../../package.json'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((f) => existsSync(f))!;
+const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { version: string };
 
 /** Where human-readable text goes: stderr when the JSON result goes to stdout. */
 let say: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
@@ -133,13 +138,28 @@ async function runSuiteCommand(folder: string, args: CliArgs): Promise<ExitCodeV
   return suitePassed(rows) ? ExitCode.ok : ExitCode.suiteMismatch;
 }
 
+/** `tlats init [folder]` (./init.ts). */
+function initCommand(rest: readonly string[]): number {
+  if (rest.includes('--help') || rest.includes('-h')) {
+    say('Usage: tlats init [folder]\n\nWrites a starter spec (lock.ts), a tsconfig.json that includes it and a vitest test using the\ntlats matchers (lock.test.ts) into the folder (default: the current one). Never overwrites a file.');
+    return ExitCode.ok;
+  }
+  const options = rest.filter((a) => a.startsWith('-'));
+  if (options.length) throw new UsageError(`tlats init: unknown option ${options[0]}; the only argument is the folder`);
+  if (rest.length > 1) throw new UsageError(`tlats init takes one folder, not ${rest.length}: ${rest.join(' ')}`);
+  say(initProject(resolve(rest[0] ?? '.'), process.cwd()));
+  return ExitCode.ok;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'init') return initCommand(argv.slice(1));
   const parsed = parseArgs(argv, pkg.version, process.stdout.columns);
   if (parsed.kind === 'done') return ExitCode.ok;
   const args = parsed.args;
   if (args.json === '-') say = warn;
   installSigint();
   if (args.suite !== undefined) return runSuiteCommand(args.suite, args);
+  if (args.typecheck) await typecheckSpec(resolve(args.spec!), process.cwd());
   const loaded = await loadSpec(args.spec!);
   if (args.list) { say(formatList(loaded, args.spec!)); return ExitCode.ok; }
   const base = baseOptions(args, loaded);

@@ -30,6 +30,8 @@ export const Coord = {
 /** One run's setup: the spec and its whole model options, and the shared table and coordination words. */
 export interface WorkerSetup {
   readonly specFile: string;
+  /** The spec's name: the module may export several (a spec handed to the programmatic `check()`). */
+  readonly specName: string;
   readonly modelOptions: ModelOptions;
   readonly table: TableBuffers;
   readonly coord: SharedArrayBuffer;

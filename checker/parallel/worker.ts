@@ -37,8 +37,9 @@ export async function runWorker(): Promise<void> {
     for (;;) {
       const msg = await next();
       if (msg.type === 'setup') {
-        let loaded = specs.get(msg.specFile);
-        if (!loaded) { loaded = await loadSpec(msg.specFile); specs.set(msg.specFile, loaded); }
+        const key = `${msg.specFile}\0${msg.specName}`;
+        let loaded = specs.get(key);
+        if (!loaded) { loaded = await loadSpec(msg.specFile, msg.specName); specs.set(key, loaded); }
         const model = new Model(loaded.spec, msg.modelOptions);
         // The generic codec rebuilds Immutable Records through factories it has seen encoding: show it the
         // initial states, which the main thread (not this worker) generated. See docs/spec-api.md on Records.

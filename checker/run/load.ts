@@ -64,7 +64,11 @@ export function asSpec(value: unknown, file: string): Spec {
   return v as Spec;
 }
 
-export async function loadSpec(path: string): Promise<LoadedSpec> {
+/**
+ * Loads the spec a module exports: its default export, or `spec`; with `name`, the exported spec of that name
+ * (a module may define several, and `check(spec)` hands the workers the module and the name).
+ */
+export async function loadSpec(path: string, name?: string): Promise<LoadedSpec> {
   const file = resolve(path);
   if (!existsSync(file)) throw new SpecLoadError(`spec file not found: ${path}`);
   if (!statSync(file).isFile()) throw new SpecLoadError(`not a file: ${path} (give the spec's .ts file)`);
@@ -76,6 +80,11 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
     throw new SpecLoadError(`could not load ${path}:\n${describeLoadError(e)}`);
   }
   let exported = mod.default ?? mod.spec;
+  if (name !== undefined && (exported as Partial<Spec> | undefined)?.name !== name) {
+    const named = Object.values(mod).find((v) => typeof v === 'object' && v !== null && (v as Partial<Spec>).name === name && '__tlats' in v);
+    if (!named) throw new SpecLoadError(`${path} exports no spec named ${JSON.stringify(name)} (worker threads load the spec from the module that defined it: export it from there)`);
+    exported = named;
+  }
   // CommonJS interop can wrap the module once more: { default: { default: spec } }.
   if (exported && typeof exported === 'object' && !('init' in exported) && 'default' in exported) {
     exported = (exported as { default: unknown }).default;

@@ -5,7 +5,12 @@
 // - A .ts file outside any `"type": "module"` package is loaded as an ES module all the same: tsx would otherwise
 //   compile it to CommonJS, where a misspelt named import (`import { rnage } from 'tlats'`) silently becomes
 //   undefined instead of failing to link, and a load error is reported as "Cannot require() ES Module … in a cycle".
-const self = new URL('../../src/index.ts', import.meta.url).href;
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// The spec language beside this file: src/index.ts in the repository, src/index.js in the compiled dist/.
+const source = new URL('../../src/index.ts', import.meta.url);
+const self = (existsSync(fileURLToPath(source)) ? source : new URL('../../src/index.js', import.meta.url)).href;
 const typescript = /\.(ts|tsx)$/;
 
 export async function resolve(specifier, context, nextResolve) {

@@ -317,6 +317,7 @@ export class BfsSearch {
       this.post(h, {
         type: 'setup',
         specFile: this.specFile,
+        specName: this.model.spec.name,
         modelOptions: this.model.opts,
         table: this.table.buffers,
         coord: this.coord.buffer as SharedArrayBuffer,
