@@ -100,13 +100,18 @@ export function initProject(folder: string, cwd: string): string {
     throw new UsageError(`tlats init: cannot write into ${folder} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const at = relative(cwd, folder);
-  const cd = at && at !== '.' ? `cd ${at}\n  ` : '';
-  const hasPackage = existsSync(join(folder, 'package.json')) || existsSync(join(folder, 'node_modules', 'tlats'));
+  const cd = at !== '' && at !== '.';
+  const install = existsSync(join(folder, 'node_modules', 'tlats')) ? [] : [
+    ...(existsSync(join(folder, 'package.json')) ? [] : ['npm init -y && npm pkg set type=module']),
+    'npm i -D tlats vitest typescript @types/node',
+    '  (tlats is not on the npm registry yet: `npm pack` in a clone of tlats makes tlats-<version>.tgz; install that file)',
+  ];
+  const steps = [...(cd ? [`cd ${at}`] : []), ...install];
   return [
     `Wrote ${Object.keys(STARTER_FILES).map((f) => join(at || '.', f)).join(', ')}.`,
     '',
     'Next:',
-    `  ${cd}${hasPackage ? '' : 'npm init -y && npm pkg set type=module && '}npm i -D tlats vitest typescript @types/node`,
+    ...steps.map((x) => `  ${x}`),
     '  npx tlats lock.ts            # the verdict matrix of both configurations',
     '  npx tlats lock.ts --config twoStep   # the counterexample',
     '  npx vitest run               # the same verdicts as unit tests',

@@ -30,6 +30,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
       collisionProbability: collisionProbability(s.distinct, s.generated),
       bounded: r.bounded,
       interrupted: r.interrupted,
+      workers: s.workers,
     },
     liveness: r.liveness ?? null,
     cells: Object.fromEntries(r.properties.map((p) => [p.name, matrixCell(r, p.name)])),

@@ -29,10 +29,14 @@ export function checkSuiteFolder(folder: string): void {
   if (!statSync(folder).isDirectory()) throw new UsageError(`--suite ${folder}: not a folder (give the folder of spec files; to check one spec, run check ${folder})`);
 }
 
-/** The spec files of a folder: every .ts file not starting with `_`. */
+/**
+ * The spec files of a folder: every .ts file not starting with `_`, except declarations and test files
+ * (`*.test.ts`: a spec's vitest file sits beside it, as `tlats init` writes it, and imports vitest, which only the
+ * test runner can load).
+ */
 export function specFiles(folder: string): string[] {
   checkSuiteFolder(folder);
-  return readdirSync(folder).filter((f) => f.endsWith('.ts') && !f.startsWith('_') && !f.endsWith('.d.ts')).sort().map((f) => join(folder, f));
+  return readdirSync(folder).filter((f) => f.endsWith('.ts') && !f.startsWith('_') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts')).sort().map((f) => join(folder, f));
 }
 
 /** Every configuration with an expectation, in file and declaration order. */
