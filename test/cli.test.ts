@@ -7,7 +7,7 @@
  * Expected figures come from the hand analyses written at the top of each fixture (test/fixtures/verdicts.ts),
  * not from the tool's output.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -232,5 +232,53 @@ describe('a reader that goes away', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(141);
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+});
+
+describe.concurrent('tlats init and --typecheck', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tlats-init-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('init writes the three starter files into a new folder, whose spec gives the hand-analysed verdicts', async ({ expect }) => {
+    const folder = join(tmp, 'fresh', 'nested');
+    const r = await runCli(['init', folder], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Wrote fresh/nested/lock.ts, fresh/nested/lock.test.ts, fresh/nested/tsconfig.json.');
+    expect(r.stdout).toContain('  cd fresh/nested\n  npm init -y && npm pkg set type=module\n');
+    // The two-step lock is NaiveLock (13 states, mutex after 4 steps; specs/naive_lock.ts); the atomic one has the
+    // idle state and one state per process in cs: 3 states.
+    const m = await runCli([join(folder, 'lock.ts')], { cwd: tmp });
+    expect(m.code).toBe(12);
+    expect(m.stdout).toMatch(/twoStep\s+13\s+violated \(4\)\s+holds\natomic\s+3\s+holds\s+holds/);
+    const t = await runCli([join(folder, 'lock.ts'), '--typecheck', '--config', 'atomic', '-q'], { cwd: tmp });
+    expect([t.code, t.stderr]).toEqual([0, '']);
+  });
+
+  it('init never overwrites; bad arguments are usage errors', async ({ expect }) => {
+    const folder = join(tmp, 'taken');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'tsconfig.json'), '{}');
+    const r = await runCli(['init', folder], { cwd: tmp });
+    expect([r.code, r.stderr.trim()]).toEqual([64, 'tlats init: taken/tsconfig.json already exists; nothing was written (init never overwrites: start in an empty folder, or move it away)']);
+    expect(readFileSync(join(folder, 'tsconfig.json'), 'utf8')).toBe('{}');
+    expect(existsSync(join(folder, 'lock.ts'))).toBe(false);
+    const two = await runCli(['init', 'a', 'b'], { cwd: tmp });
+    expect([two.code, two.stderr.trim()]).toEqual([64, 'tlats init takes one folder, not 2: a b']);
+    const flag = await runCli(['init', '--force'], { cwd: tmp });
+    expect([flag.code, flag.stderr.trim()]).toEqual([64, 'tlats init: unknown option --force; the only argument is the folder']);
+    writeFileSync(join(tmp, 'a-file'), '');
+    const file = await runCli(['init', 'a-file'], { cwd: tmp });
+    expect([file.code, file.stderr.trim()]).toEqual([64, `tlats init ${join(tmp, 'a-file')}: not a folder`]);
+  });
+
+  it('--typecheck refuses a spec with a type error (exit 150) with the compiler\'s message, before running it', async ({ expect }) => {
+    const file = join(tmp, 'typo.ts');
+    writeFileSync(file, "import { defineSpec } from 'tlats';\nexport default defineSpec({ name: 'Typo', init: () => ({ x: 0 }), actions: { inc: (s) => ({ x: s.y + 1 }) } });\n");
+    const r = await runCli([file, '--typecheck'], { cwd: tmp });
+    expect(r.code).toBe(150);
+    expect(r.stderr).toContain('typo.ts does not type-check (1 error, with default options: no tsconfig.json found):\ntypo.ts(2,98): error TS2339: Property \'y\' does not exist on type \'{ x: number; }\'.');
+    expect(r.stdout).toBe('');
+    // Without --typecheck, tsx runs it: s.y is undefined, x becomes NaN, which the codec refuses (exit 75).
+    expect((await runCli([file], { cwd: tmp })).code).toBe(75);
   });
 });

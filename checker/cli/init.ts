@@ -72,8 +72,7 @@ const TSCONFIG = `{
     "strict": true,
     "noEmit": true,
     "allowImportingTsExtensions": true,
-    "skipLibCheck": true,
-    "types": ["node"]
+    "skipLibCheck": true
   },
   "include": ["*.ts"]
 }
