@@ -16,6 +16,7 @@ import { asSpec, loadSpec, type LoadedSpec } from '../run/load.ts';
 import type { Verdict } from '../run/outcome.ts';
 import type { PropertyKind } from '../model/properties.ts';
 import type { SearchStats } from '../search/types.ts';
+import type { CoverageReport } from '../run/coverage.ts';
 import { parseSize } from '../units.ts';
 
 export interface CheckOptions {
@@ -112,6 +113,8 @@ export interface Report {
   readonly expectation?: { readonly source: string; readonly met: boolean; readonly mismatches: readonly string[] };
   /** Why the search stopped for lack of memory. */
   readonly memoryExhausted?: string;
+  /** Per action and action instance: states it was enabled in, successors generated, new states it reached first. */
+  readonly coverage: CoverageReport;
   /** The whole report as the CLI prints it (verdict, traces, statistics). */
   readonly text: string;
 }
@@ -215,9 +218,11 @@ function reportOf(r: CheckResult, file: string | undefined): Report {
     violations: r.violations.map((v) => violationOf(r, v)),
     ...(r.expectation ? { expectation: { source: r.expectation.source, met: r.mismatches.length === 0, mismatches: [...r.mismatches] } } : {}),
     ...(r.memoryExhausted ? { memoryExhausted: r.memoryExhausted } : {}),
+    coverage: r.coverage,
     text: formatResult(r, { fullTrace: false }),
   };
 }
 
+export type { CoverageReport, ActionCoverage, InstanceCoverage } from '../run/coverage.ts';
 export { CheckerError };
 export { UsageError, SpecLoadError, SpecEvalError, MemoryBudgetError, InternalError } from '../errors.ts';

@@ -31,6 +31,8 @@ export interface CliArgs {
   readonly memory?: number;
   /** Type-check the spec with the TypeScript compiler before running it. */
   readonly typecheck: boolean;
+  /** Print the action coverage table. */
+  readonly coverage: boolean;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -79,6 +81,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('list', { type: 'boolean', default: false, describe: 'list the spec\'s constants, configurations, actions and properties' })
     .option('workers', { type: 'string', describe: 'worker threads for big BFS levels (default: the number of cores)' })
     .option('memory', { type: 'string', describe: 'budget for the fingerprint table: 512M, 4G, ... (default: a quarter of RAM)' })
+    .option('coverage', { type: 'boolean', default: false, describe: 'print how often each action (and instance) was enabled, its successors and the new states it found' })
     .option('typecheck', { type: 'boolean', default: false, describe: 'type-check the spec (TypeScript, its tsconfig.json) before running it' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .strict()
@@ -113,6 +116,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     workers: wholeNumber('workers', one('workers'), 1, MAX_WORKERS, `a whole number of threads from 1 to ${MAX_WORKERS}`),
     memory: one('memory') === undefined ? undefined : parseSize(String(one('memory'))),
     typecheck: parsed.typecheck as boolean,
+    coverage: parsed.coverage as boolean,
   };
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
   if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');

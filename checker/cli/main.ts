@@ -14,6 +14,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import { runToJson, type JsonErrorRow } from '../output/json.ts';
 import { MatrixPrinter } from '../output/matrix.ts';
 import { formatSuite } from '../output/suite.ts';
+import { formatCoverage, formatNeverEnabled, neverEnabled } from '../output/coverage.ts';
 import { formatEvalError, formatHeader, formatResult, formatStats, formatViolation } from '../output/text.ts';
 import { prepareRun, runPrepared, type CheckOptions, type CheckResult } from '../run/check.ts';
 import { loadSpec, type LoadedSpec } from '../run/load.ts';
@@ -80,7 +81,7 @@ async function runSingle(args: CliArgs, loaded: LoadedSpec, base: CheckOptions):
   }
   const r = await runPrepared(prepared);
   progress.done();
-  say(formatResult(r, { fullTrace: args.fullTrace, violationsShown: shownAsFound }));
+  say(formatResult(r, { fullTrace: args.fullTrace, violationsShown: shownAsFound, coverage: args.coverage }));
   return { code: r.outcome.exitCode, results: [r] };
 }
 
@@ -111,6 +112,14 @@ async function runMatrixCommand(args: CliArgs, loaded: LoadedSpec, base: CheckOp
     else if (row.result!.mismatches.length) problems.push(`${row.config}: differs from its expectation (${row.result!.expectation!.source}):\n${row.result!.mismatches.map((x) => `  ${x}`).join('\n')}`);
   }
   if (problems.length) say(`\n${problems.join('\n\n')}`);
+  // An action that no configuration enables (each may disable some by design): warn once, for the whole matrix.
+  const complete = rows.filter((r) => r.result?.outcome.complete);
+  if (complete.length === rows.length && complete.length > 0) {
+    const idle = complete.map((r) => new Set(neverEnabled(r.result!.coverage))).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+    const warning = formatNeverEnabled([...idle], ' in any configuration');
+    if (warning) say(`\n${warning}`);
+  }
+  if (args.coverage) for (const r of rows) if (r.result) say(`\n${r.config}: ${formatCoverage(r.result.coverage)}`);
   const interrupted = rows.find((r) => r.result?.outcome.verdict === 'interrupted');
   if (interrupted) {
     say(`\nInterrupted (SIGINT) in configuration ${interrupted.config}, after ${rows.length - 1} of ${m.configs.length} configurations. Its statistics so far:\n${formatStats(interrupted.result!)}`);

@@ -33,6 +33,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
       workers: s.workers,
     },
     liveness: r.liveness ?? null,
+    coverage: r.coverage,
     cells: Object.fromEntries(r.properties.map((p) => [p.name, matrixCell(r, p.name)])),
     violations: r.violations.map((v) => ({
       property: v.property,

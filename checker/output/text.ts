@@ -11,6 +11,7 @@ import type { TraceStep } from '../search/trace.ts';
 import type { SearchStats } from '../search/types.ts';
 import { formatBytes, formatCount as n } from '../units.ts';
 import { diffStates, formatValue, items, ELIDED } from './values.ts';
+import { formatCoverage, formatNeverEnabled, neverEnabled } from './coverage.ts';
 
 export function formatConstants(c: Readonly<Record<string, unknown>>): string {
   const parts = Object.entries(c).map(([k, v]) => `${k} = ${formatValue(v)}`);
@@ -134,6 +135,8 @@ export function formatStats(r: Pick<CheckResult, 'stats' | 'outcome' | 'liveness
 
 export interface ResultFormat {
   readonly fullTrace: boolean;
+  /** Print the whole coverage table (--coverage). */
+  readonly coverage?: boolean;
   /** The violations were printed already, as they were found (--continue): do not repeat them. */
   readonly violationsShown?: boolean;
 }
@@ -157,5 +160,10 @@ export function formatResult(r: CheckResult, f: ResultFormat): string {
       : `Differs from the expectation (${r.expectation.source}):\n${r.mismatches.map((m) => `  ${m}`).join('\n')}`);
   }
   out.push(formatStats(r));
+  // An action never enabled in the whole graph is a mistake more often than not (a deadlock is often how it shows);
+  // in the part explored before a stop, it may only not have been reached yet.
+  const idle = formatNeverEnabled(neverEnabled(r.coverage), r.outcome.complete ? '' : ' in the states explored before the search stopped');
+  if (idle) out.push(idle);
+  if (f.coverage) out.push('', formatCoverage(r.coverage));
   return out.join('\n');
 }

@@ -73,6 +73,6 @@ export interface WorkerError {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'paused'; chunks: Chunk[]; records: Int32Array[] }
-  | { type: 'done'; generated: number; candidates: Candidate[]; chunks: Chunk[]; records: Int32Array[] }
+  | { type: 'done'; generated: number; candidates: Candidate[]; chunks: Chunk[]; records: Int32Array[]; coverage: Float64Array }
   | { type: 'lassos'; findings: { instance: number; lasso: Lasso }[] }
   | WorkerError;

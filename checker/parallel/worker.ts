@@ -118,6 +118,6 @@ async function expandLevel(
   }
   send({
     type: 'done', generated: expander.generated, candidates: [...expander.candidates.values()], chunks: expander.out.take(),
-    records: expander.recorder?.writer.takeNew() ?? [],
+    records: expander.recorder?.writer.takeNew() ?? [], coverage: expander.takeCoverage(),
   });
 }

@@ -18,6 +18,7 @@ import type { ParentLinks } from '../store/types.ts';
 import { compareWithExpectation, expectationOf, validateExpectation } from './expectation.ts';
 import type { LoadedSpec } from './load.ts';
 import { outcomeOf, type Outcome } from './outcome.ts';
+import { coverageReport, type CoverageReport } from './coverage.ts';
 
 export interface FoundViolation {
   /** The property's name, as declared (a matrix column, an expectation's key). */
@@ -51,6 +52,8 @@ export interface CheckResult {
   readonly expectation?: Expectation;
   /** Differences from the expectation (empty when it matches or there is none). */
   readonly mismatches: string[];
+  /** Per action and action instance: states enabled in, successors generated, new states reached (./coverage.ts). */
+  readonly coverage: CoverageReport;
   /** The liveness phase, when temporal properties were checked on the whole graph. */
   readonly liveness?: { readonly seconds: number; readonly states: number; readonly instances: number };
 }
@@ -129,7 +132,7 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   const facts = {
     specName: loaded.spec.name, config: model.opts.config, constants: model.consts, overrides: model.opts.constants ?? {},
     properties: model.properties.list, stats: run.stats, violations, bounded: run.bounded, interrupted: run.interrupted,
-    memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation, liveness,
+    memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation, liveness, coverage: coverageReport(model, run.coverage),
   };
   return { ...facts, mismatches: p.expectation ? compareWithExpectation({ ...facts, complete: outcome.complete }, p.expectation) : [] };
 }

@@ -28,7 +28,7 @@ import { checkInstances } from '../liveness/run.ts';
 import { formatBytes } from '../units.ts';
 import { compareCandidates, type Candidate } from './candidates.ts';
 import { Expander } from './expander.ts';
-import type { SearchOptions, SearchResult, SearchStats } from './types.ts';
+import type { Coverage, SearchOptions, SearchResult, SearchStats } from './types.ts';
 import type { ParentLinks } from '../store/types.ts';
 
 /** What expanding one level gave: counts, violation candidates, the next level, and (after a stop) what is left. */
@@ -81,6 +81,9 @@ export class BfsSearch {
   private spares: Chunk[] = [];
   /** The behaviour graph's record chunks, from every expander (checker/store/edges.ts). */
   private readonly records: Int32Array[] = [];
+  /** The workers' action coverage, summed level by level (the main thread's expander keeps its own). */
+  private readonly coverage: Float64Array;
+  private initialGenerated = 0;
 
   constructor(private readonly model: Model, private readonly opts: SearchOptions = {}, private readonly specFile?: string) {
     this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
@@ -98,6 +101,15 @@ export class BfsSearch {
     }
     this.coord = new Int32Array(this.shared ? new SharedArrayBuffer(Coord.words * 4) : new ArrayBuffer(Coord.words * 4));
     this.local = new Expander(model, this.table, this.coord, this.shared);
+    this.coverage = new Float64Array(this.local.coverage.length);
+  }
+
+  /** Per action instance: enabled, generated, distinct (./expander.ts COVERAGE), over the main thread and workers. */
+  private coverageSoFar(): Coverage {
+    const total = Float64Array.from(this.coverage);
+    const local = this.local.coverage;
+    for (let i = 0; i < total.length; i++) total[i]! += local[i]!;
+    return { perInstance: total, initialGenerated: this.initialGenerated, initialDistinct: this.local.initialDistinct };
   }
 
   /** The parent links as they are now (for the behaviour up to an evaluation error). */
@@ -111,6 +123,7 @@ export class BfsSearch {
       this.local.beginLevel(0, []);
       this.local.expandInitial();
       this.generated += this.local.generated;
+      this.initialGenerated = this.local.generated;
       let chunks = this.local.out.take();
       this.collectLocalRecords();
       let found = this.decide(this.local.candidates.values(), violations);
@@ -161,7 +174,7 @@ export class BfsSearch {
     const interrupted = this.stopRequested();
     this.opts.onProgress?.(stats);
     return {
-      stats, violations, bounded, interrupted, memoryExhausted, parents: this.table, graph,
+      stats, violations, bounded, interrupted, memoryExhausted, parents: this.table, graph, coverage: this.coverageSoFar(),
       temporal: interrupted ? undefined : temporal, livenessSeconds: graph ? livenessSeconds : undefined,
     };
   }
@@ -380,6 +393,7 @@ export class BfsSearch {
     }
     const results = this.handles.map((h) => done.get(h)!);
     const generated = results.reduce((n, r) => n + r.generated, 0);
+    for (const r of results) for (let i = 0; i < r.coverage.length; i++) this.coverage[i]! += r.coverage[i]!;
     Atomics.store(this.coord, Coord.generated, 0);
     // After a stop, the chunks no worker claimed were not expanded (claimed ones may be partly expanded).
     const pieces = piecesPerChunk(this.model.codec.fixedWidth);

@@ -23,8 +23,19 @@ import { Coord } from '../parallel/protocol.ts';
 const META = 6;
 const M_HIGH = 0, M_LOW = 1, M_INSTANCE = 2, M_INDEX = 3, M_AT = 4, M_HOME = 5;
 
+/** Counters per action instance in `Expander.coverage`: COVERAGE words each. */
+export const COVERAGE = 3;
+export const C_ENABLED = 0, C_GENERATED = 1, C_DISTINCT = 2;
+
 export class Expander {
   generated = 0;
+  /**
+   * Action coverage since the last `takeCoverage`: per instance, the states it was enabled in, the successors it
+   * generated, and the new states it was the first to reach (TLC's "distinct states found" per action). Initial
+   * states are counted in `initialDistinct`.
+   */
+  coverage: Float64Array;
+  initialDistinct = 0;
   readonly candidates = new Map<string, Candidate>();
   readonly out: ChunkWriter;
   /** The level whose states are being expanded (their depth; initial states are depth 1). */
@@ -49,6 +60,14 @@ export class Expander {
     this.skipped = new Uint8Array(model.properties.list.length);
     this.cursor = new EntryCursor(model.codec.fixedWidth);
     this.recorder = model.liveness ? new GraphRecorder(model, shared) : undefined;
+    this.coverage = new Float64Array(COVERAGE * model.instances.length);
+  }
+
+  /** The coverage counted since the last call, handed over (a worker sends it with each level). */
+  takeCoverage(): Float64Array {
+    const c = this.coverage;
+    this.coverage = new Float64Array(c.length);
+    return c;
   }
 
   /** Starts a level: its states have depth `depth`; `skip` holds the ranks of properties no longer checked. */
@@ -108,6 +127,7 @@ export class Expander {
       const slot = cursor.slot;
       p = next;
       let successors = 0;
+      const coverage = this.coverage;
       for (let i = 0; i < instances.length; i++) {
         const inst = instances[i]!;
         let r: unknown;
@@ -118,12 +138,16 @@ export class Expander {
         }
         if (r === null || r === undefined || r === false) continue;
         if (Array.isArray(r)) {
+          if (r.length === 0) continue;
           for (let j = 0; j < r.length; j++) this.stage(state, r[j], i, j, inst.step.label);
           successors += r.length;
+          coverage[COVERAGE * i + C_GENERATED] += r.length;
         } else {
           this.stage(state, r, i, 0, inst.step.label);
           successors++;
+          coverage[COVERAGE * i + C_GENERATED]++;
         }
+        coverage[COVERAGE * i + C_ENABLED]++;
       }
       this.commitBatch(state, slot);
       if (successors === 0 && deadlockRank >= 0 && this.skipped[deadlockRank] === 0) {
@@ -266,6 +290,8 @@ export class Expander {
       }
     }
     if (slot >= 0) {
+      if (instance >= 0) this.coverage[COVERAGE * instance + C_DISTINCT]++;
+      else this.initialDistinct++;
       const at = meta[b + M_AT]!;
       const end = k + 1 < this.batchCount ? meta[b + META + M_AT]! : this.batchWordsUsed;
       this.out.push(slot, high, low, this.batchWords, at, end - at);

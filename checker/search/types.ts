@@ -47,6 +47,15 @@ export interface SearchOptions {
   initialCapacity?: number;
 }
 
+/** Action coverage (./expander.ts): COVERAGE numbers per action instance, in instance order. */
+export interface Coverage {
+  /** enabled, generated, distinct for instance 0, then instance 1, ... */
+  readonly perInstance: Float64Array;
+  /** Initial states generated, and stored. */
+  readonly initialGenerated: number;
+  readonly initialDistinct: number;
+}
+
 export interface SearchResult {
   readonly stats: SearchStats;
   /** Canonically ordered; with `continueAfterViolation`, at most one per property. */
@@ -58,6 +67,7 @@ export interface SearchResult {
   readonly memoryExhausted?: string;
   /** The parent links, for rebuilding traces. */
   readonly parents: ParentLinks;
+  readonly coverage: Coverage;
   /** The behaviour graph, when the model checks temporal properties and the search explored the whole graph. */
   readonly graph?: BehaviourGraph;
   /** Its violated temporal property instances (indices in the model's liveness plan), in instance order, with their lassos. */
