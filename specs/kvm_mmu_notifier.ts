@@ -398,6 +398,144 @@ const configs = {
     properties: [],
     expect: { source: 'docs/mmu_notifier.md#kvm-zap-apicstartendretry' },
   },
+  // --- range-aware retry (KVM 5.12+ / 6.x): a second gfn B and its invalidator; docs/mmu_notifier.md section 9, Part 1,
+  //     "Range-aware retry (KVM 6.x)". Safety: vcpus = 1, B invalidated once, invariants only. ---
+  rangeWholeVm: {
+    doc: 'v4.19 whole-VM check (count/seq) with a second invalidation of gfn B overlapping reclaim of A',
+    constants: { retry: 'full', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-safe' },
+  },
+  rangeGfn: {
+    doc: '6.8+ mmu_invalidate_retry_gfn (8569992d64b8) with the union of ranges, reset when in_progress becomes 1',
+    constants: { retry: 'range', rangeTrack: 'union', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-safe' },
+  },
+  rangeGfn2: {
+    constants: { retry: 'range', rangeTrack: 'union', invalidationsB: 1, vcpus: 2 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-safe' },
+  },
+  rangeHva: {
+    doc: '5.12 mmu_notifier_retry_hva (4a42d848db95): no INVALID_GPA sentinel; with the union it is the same check',
+    constants: { retry: 'rangeHva', rangeTrack: 'union', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-safe' },
+  },
+  rangeResetAtZero: {
+    doc: 'the range reset in end() when in_progress drops to 0 (a reviewer\'s alternative): equivalent',
+    constants: { retry: 'range', rangeTrack: 'resetAtZero', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-safe' },
+  },
+  rangeExact: {
+    doc: 'hypothetical exact tracking of the ranges in progress (what the union approximates)',
+    constants: { retry: 'range', rangeTrack: 'exact', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-safe' },
+  },
+  rangeNoCount: {
+    doc: 'the range compared without mmu_invalidate_in_progress: safe (it only retries more), see liveRangeNoCount',
+    constants: { retry: 'rangeNoCount', rangeTrack: 'union', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-safe' },
+  },
+  rangeOverwrite: {
+    doc: 'range_start overwrites the range instead of taking the union: B hides A while reclaim of A is in progress',
+    constants: { retry: 'range', rangeTrack: 'overwrite', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-overwrite', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 9 } },
+  },
+  rangeOverwrite2: {
+    constants: { retry: 'range', rangeTrack: 'overwrite', invalidationsB: 1, vcpus: 2 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-overwrite', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 9 } },
+  },
+  rangeResetAtEnd: {
+    doc: 'the range reset (to INVALID_GPA) at every end: the 6.8 check retries on INVALID_GPA while in progress',
+    constants: { retry: 'range', rangeTrack: 'resetAtEnd', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-resetatend' },
+  },
+  rangeResetAtEndTwice: {
+    doc: 'the same with B invalidated twice: the second start records B alone while reclaim of A is in progress',
+    constants: { retry: 'range', rangeTrack: 'resetAtEnd', invalidationsB: 2 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-resetatend', violated: { spteAgreesWithPte: 9, noSpteMapsFreedPage: 11 } },
+  },
+  rangeHvaResetAtEnd: {
+    doc: 'reset at every end with the 5.12 check (an empty range, no sentinel): A is outside it while reclaimed',
+    constants: { retry: 'rangeHva', rangeTrack: 'resetAtEnd', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-resetatend', violated: { spteAgreesWithPte: 8, noSpteMapsFreedPage: 10 } },
+  },
+  rangeNoSeq: {
+    doc: 'the range compared, mmu_invalidate_seq not: blind to an invalidation of A that began and ended',
+    constants: { retry: 'rangeNoSeq', rangeTrack: 'union', invalidationsB: 1 },
+    properties: [],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-noseq', violated: { spteAgreesWithPte: 7, noSpteMapsFreedPage: 8 } },
+  },
+  // --- liveness: faultMaps (a vCPU's EPT violation on A ~> the spte for A installed), vcpus = 1 ---
+  liveWholeVmStall: {
+    doc: 'whole-VM check; B invalidated once by a thread that may be preempted for ever inside it; A never invalidated',
+    constants: { retry: 'full', unmapper: 'none', invalidationsB: 1 },
+    fairness: ['vcpu'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-stall', violated: { faultMaps: 5 } },
+  },
+  liveRangeStall: {
+    doc: 'the same with mmu_invalidate_retry_gfn: the fault on A is outside B\'s range (4a42d848db95\'s point)',
+    constants: { retry: 'range', unmapper: 'none', invalidationsB: 1 },
+    fairness: ['vcpu'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-stall' },
+  },
+  liveRangeStallOverlap: {
+    doc: 'B stalls after overlapping reclaim of A: the union keeps A in the range until B ends, i.e. for ever',
+    constants: { retry: 'range', invalidationsB: 1 },
+    fairness: ['vcpu', 'reclaim'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-overlap', violated: { faultMaps: 11 } },
+  },
+  liveRangeExactStallOverlap: {
+    doc: 'the same with exact range tracking: A leaves the range at reclaim\'s end',
+    constants: { retry: 'range', rangeTrack: 'exact', invalidationsB: 1 },
+    fairness: ['vcpu', 'reclaim'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-overlap' },
+  },
+  liveWholeVmFair: {
+    doc: 'whole-VM check, every thread weakly fair, bounded invalidations (reclaim of A, one of B)',
+    constants: { retry: 'full', invalidationsB: 1 },
+    fairness: ['vcpu', 'reclaim', 'invalidatorB'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-fair' },
+  },
+  liveRangeFair: {
+    constants: { retry: 'range', invalidationsB: 1 },
+    fairness: ['vcpu', 'reclaim', 'invalidatorB'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-fair' },
+  },
+  liveReclaimStall: {
+    doc: 'a fault inside the range: reclaim of A may stall for ever, and both checks must wait for it',
+    constants: { retry: 'range' },
+    fairness: ['vcpu'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-fair', violated: { faultMaps: 4 } },
+  },
+  liveWholeVmRepeat: {
+    doc: 'B invalidated again and again (fair): the whole-VM check starves the fault on A',
+    constants: { retry: 'full', unmapper: 'none', repeatB: true },
+    fairness: ['vcpu', 'invalidatorB'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-repeat', violated: { faultMaps: 7 } },
+  },
+  liveRangeRepeat: {
+    doc: 'the same with the range-aware check: still starved, through mmu_invalidate_seq, which is per VM',
+    constants: { retry: 'range', unmapper: 'none', repeatB: true },
+    fairness: ['vcpu', 'invalidatorB'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-repeat', violated: { faultMaps: 7 } },
+  },
+  liveRangeNoCount: {
+    doc: 'the range compared without in_progress: the range left behind by reclaim\'s invalidation blocks A for ever',
+    constants: { retry: 'rangeNoCount' },
+    fairness: ['vcpu', 'reclaim', 'invalidatorB'],
+    expect: { source: 'docs/mmu_notifier.md#kvm-range-live-nocount', violated: { faultMaps: 10 } },
+  },
 } as const;
 
 export default defineSpec({
