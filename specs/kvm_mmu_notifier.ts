@@ -56,6 +56,30 @@
  *   apic_gup, vcpu_apic_check    mmu_seq = mmu_invalidate_seq; gfn_to_pfn_memslot(); read_lock(mmu_lock);
  *                                mmu_invalidate_retry_hva() (here: the constant `retry`) -> re-request
  *                                KVM_REQ_APIC_PAGE_RELOAD, else vmcs_write64; unlock; release the page.
+ *   b_invalidate_range_start     invalidationsB > 0 or repeatB: an invalidation of a second gfn B alone (e.g. mprotect ->
+ *                                change_protection -> mmu_notifier_invalidate_range_start(MMU_NOTIFY_PROTECTION_VMA))
+ *                                into kvm_mmu_notifier_invalidate_range_start(): kvm_mmu_invalidate_begin()
+ *                                (in_progress++) and kvm_mmu_invalidate_range_add() via kvm_mmu_unmap_gfn_range()
+ *                                (virt/kvm/kvm_main.c, 8569992d64b8, 6.8+; 4a42d848db95 in 5.12 did the same inline),
+ *                                B's sptes zapped. B's page never changes, so B's pte and sptes are not variables.
+ *   b_invalidate_range_end       kvm_mmu_invalidate_end(): mmu_invalidate_seq++, smp_wmb, in_progress--.
+ *
+ * The range (5.12+, constant `rangeTrack`; reclaim's range_start records A, B's records B):
+ *   union        the kernel: reset when in_progress becomes 1 (5.12: set when count == 1; 6.8: INVALID_GPA in begin(),
+ *                set or min/max-widened in range_add()); never touched at end.
+ *   overwrite, resetAtEnd   done wrong: no union; reset to INVALID_GPA at every end.
+ *   resetAtZero  reset at the end that brings in_progress to 0 (a reviewer's alternative in the 8569992d64b8 thread).
+ *   exact        hypothetical: exactly the ranges in progress.
+ * The check (constant `retry`), for the fault (and the 2023 APIC reload) on gfn A:
+ *   full/seqOnly/countOnly/none   as above (mmu_notifier_retry, v4.19);
+ *   range        mmu_invalidate_retry_gfn() (include/linux/kvm_host.h, 6.8+), called from is_page_fault_stale()
+ *                (arch/x86/kvm/mmu/mmu.c): in_progress && (range INVALID_GPA [WARN] || A in range), or seq moved;
+ *   rangeHva     mmu_notifier_retry_hva() (4a42d848db95, 5.12): in_progress && A in range, or seq moved;
+ *   rangeNoSeq, rangeNoCount      done wrong: the seq half dropped; the in_progress test dropped.
+ * `seq moved` is the per-vCPU bit `moved` (seq != snap while between snapshot and check), so that a repeating
+ * invalidator of B (repeatB) needs no unbounded counter; with bounded invalidations it equals seq != snap.
+ * unmapper=none: gfn A is never invalidated (only B is). Liveness: `faultMaps` (a vCPU's EPT violation on A ~> the
+ * spte for A present), under the fairness each `live*` configuration names (vcpu, reclaim, invalidatorB).
  *
  * Abstracted away, and why
  *  - mmu_lock and the PTL are not variables: every critical section is one atomic step (KVM's range_start, range_end,
@@ -72,9 +96,13 @@
  *    (vcpu_snapshot_seq); the VMCS copy matters only while the vCPU is in guest mode.
  *  - CPU TLBs, the swap device, writeback and dirty bits: not relevant to the secondary MMU's view.
  *
+ *  - Range-aware rows: one second gfn, adjacent to A (the min/max union of A and B is exactly {A, B}); one memslot;
+ *    the lockless mmu_invalidate_retry_gfn_unsafe() pre-checks of kvm_faultin_pfn() and mn_active_invalidate_count
+ *    (memslot updates, pfn caches) are left out.
+ *
  * Deadlock: off. The scenario is finite (one reclaim) and its end states are quiescent (vCPUs in guest mode with
- * the spte installed, reclaim done): having no successor there is the intended end, not an error. A vCPU stuck
- * forever (e.g. re-requesting the APIC reload) is a liveness question this spec does not ask.
+ * the spte installed, reclaim done): having no successor there is the intended end, not an error. Liveness is asked
+ * only in the `live*` configurations (faultMaps); a vCPU stuck re-requesting the APIC reload is not asked about.
  */
 import { defineSpec, forAll, leadsTo, oneOf, range, t, wf } from '#tlats';
 
@@ -540,7 +568,7 @@ const configs = {
 
 export default defineSpec({
   name: 'kvm_mmu_notifier',
-  description: 'KVM mmu_notifier retry protocol and the x86 APIC-access page against reclaim (try_to_unmap_one swap-out).',
+  description: 'KVM mmu_notifier retry protocol (whole-VM and range-aware) and the x86 APIC-access page against reclaim and zap, with a fault-liveness property.',
   constants: {
     vcpus: { default: 1 as number, doc: 'number of vCPUs (racing threads): 1, 2, 3' },
     retry: oneOf(RETRY, 'full', 'the retry check of the fault path (and of the 2023 APIC reload)'),
