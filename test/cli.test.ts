@@ -250,9 +250,10 @@ describe.concurrent('tlats init and --typecheck', () => {
     const m = await runCli([join(folder, 'lock.ts')], { cwd: tmp });
     expect(m.code).toBe(12);
     expect(m.stdout).toMatch(/twoStep\s+13\s+violated \(4\)\s+holds\natomic\s+3\s+holds\s+holds/);
-    const t = await runCli([join(folder, 'lock.ts'), '--typecheck', '--config', 'atomic', '-q'], { cwd: tmp });
+    // --typecheck compiles the spec language from its sources here (from dist/ in an installed package): slow.
+    const t = await runCli([join(folder, 'lock.ts'), '--typecheck', '--config', 'atomic', '-q'], { cwd: tmp, timeoutMs: 120_000 });
     expect([t.code, t.stderr]).toEqual([0, '']);
-  });
+  }, 180_000);
 
   it('init never overwrites; bad arguments are usage errors', async ({ expect }) => {
     const folder = join(tmp, 'taken');
@@ -274,11 +275,11 @@ describe.concurrent('tlats init and --typecheck', () => {
   it('--typecheck refuses a spec with a type error (exit 150) with the compiler\'s message, before running it', async ({ expect }) => {
     const file = join(tmp, 'typo.ts');
     writeFileSync(file, "import { defineSpec } from 'tlats';\nexport default defineSpec({ name: 'Typo', init: () => ({ x: 0 }), actions: { inc: (s) => ({ x: s.y + 1 }) } });\n");
-    const r = await runCli([file, '--typecheck'], { cwd: tmp });
+    const r = await runCli([file, '--typecheck'], { cwd: tmp, timeoutMs: 120_000 });
     expect(r.code).toBe(150);
     expect(r.stderr).toContain('typo.ts does not type-check (1 error, with default options: no tsconfig.json found):\ntypo.ts(2,98): error TS2339: Property \'y\' does not exist on type \'{ x: number; }\'.');
     expect(r.stdout).toBe('');
     // Without --typecheck, tsx runs it: s.y is undefined, x becomes NaN, which the codec refuses (exit 75).
     expect((await runCli([file], { cwd: tmp })).code).toBe(75);
-  });
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.ts';
 import { MAX_WORKERS } from '../parallel/crew.ts';
 import { checkSuiteFolder } from '../run/suite.ts';
 import { parseSize } from '../units.ts';
+import { DOT_MAX_STATES } from '../run/state-graph.ts';
 
 export interface CliArgs {
   readonly spec?: string;
@@ -33,6 +34,8 @@ export interface CliArgs {
   readonly typecheck: boolean;
   /** Print the action coverage table. */
   readonly coverage: boolean;
+  /** Write the explored state graph in Graphviz DOT to this file. */
+  readonly dot?: string;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -61,8 +64,9 @@ export type Parsed = { readonly kind: 'run'; readonly args: CliArgs } | { readon
 
 export function parseArgs(argv: readonly string[], version: string, columns: number): Parsed {
   let failure: string | undefined;
-  // `--json -` means stdout; yargs would otherwise read the lone dash as a positional.
-  const args = argv.map((a, i) => (a === '-' && argv[i - 1] === '--json' ? '--json=-' : a)).filter((a, i, all) => !(a === '--json' && all[i + 1] === '--json=-'));
+  // `--json -` means stdout (and `--dot -` is refused by name); yargs would otherwise read the lone dash as a positional.
+  const dashable = (a: string | undefined) => a === '--json' || a === '--dot';
+  const args = argv.map((a, i) => (a === '-' && dashable(argv[i - 1]) ? `${argv[i - 1]}=-` : a)).filter((a, i, all) => !(dashable(a) && all[i + 1] === `${a}=-`));
   const parsed = yargs(args)
     .scriptName('tlats')
     .usage('Usage: tlats <spec.ts> [options]\n       tlats --list <spec.ts>\n       tlats --suite <folder>\n       tlats init [folder]   (a starter spec, tsconfig.json and test)\n\n(`check` is the same command inside the tlats repository.)')
@@ -82,6 +86,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('workers', { type: 'string', describe: 'worker threads for big BFS levels (default: the number of cores)' })
     .option('memory', { type: 'string', describe: 'budget for the fingerprint table: 512M, 4G, ... (default: a quarter of RAM)' })
     .option('coverage', { type: 'boolean', default: false, describe: 'print how often each action (and instance) was enabled, its successors and the new states it found' })
+    .option('dot', { type: 'string', describe: `write the explored state graph (up to ${DOT_MAX_STATES.toLocaleString('en-US')} states) in Graphviz DOT to FILE, the first counterexample in red` })
     .option('typecheck', { type: 'boolean', default: false, describe: 'type-check the spec (TypeScript, its tsconfig.json) before running it' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .strict()
@@ -117,6 +122,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     memory: one('memory') === undefined ? undefined : parseSize(String(one('memory'))),
     typecheck: parsed.typecheck as boolean,
     coverage: parsed.coverage as boolean,
+    dot: one('dot'),
   };
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
   if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');
@@ -124,5 +130,10 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
   if (cli.suite !== undefined) checkSuiteFolder(cli.suite);
   if (cli.json !== undefined && (cli.suite !== undefined || cli.list)) throw new UsageError(`--json: ${cli.list ? '--list' : '--suite'} writes no JSON`);
   if (cli.json !== undefined && cli.json !== '-') checkWritable('json', cli.json);
+  if (cli.dot !== undefined && (cli.suite !== undefined || cli.list)) throw new UsageError(`--dot: ${cli.list ? '--list' : '--suite'} draws no graph`);
+  if (cli.dot !== undefined) {
+    if (cli.dot === '-') throw new UsageError('--dot needs a file name (the graph is not written to stdout)');
+    checkWritable('dot', cli.dot);
+  }
   return { kind: 'run', args: cli };
 }

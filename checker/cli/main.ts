@@ -21,6 +21,9 @@ import { loadSpec, type LoadedSpec } from '../run/load.ts';
 import { matrixRowsExitCode, prepareMatrix, runMatrix, type MatrixRow } from '../run/matrix.ts';
 import { runCase, suiteCases, suitePassed, type SuiteRow } from '../run/suite.ts';
 import { typecheckSpec } from '../run/typecheck.ts';
+import { exploreStateGraph, fingerprintKey, type StateGraph } from '../run/state-graph.ts';
+import { toDot } from '../output/dot.ts';
+import type { Model } from '../model/model.ts';
 import { parseArgs, type CliArgs } from './args.ts';
 import { initProject } from './init.ts';
 import { parseConstArgs } from './constants.ts';
@@ -82,6 +85,10 @@ async function runSingle(args: CliArgs, loaded: LoadedSpec, base: CheckOptions):
   const r = await runPrepared(prepared);
   progress.done();
   say(formatResult(r, { fullTrace: args.fullTrace, violationsShown: shownAsFound, coverage: args.coverage }));
+  if (args.dot !== undefined) {
+    const written = writeDot(args.dot, prepared.model, r);
+    if (written !== ExitCode.ok) return { code: written, results: [r] };
+  }
   return { code: r.outcome.exitCode, results: [r] };
 }
 
@@ -147,6 +154,34 @@ async function runSuiteCommand(folder: string, args: CliArgs): Promise<ExitCodeV
   return suitePassed(rows) ? ExitCode.ok : ExitCode.suiteMismatch;
 }
 
+/**
+ * `--dot FILE`: the explored graph, drawn. A graph too big to draw is refused after the run (its size is known only
+ * then): the verdict stands, printed above, and the exit code says the file was not written (64).
+ */
+function writeDot(file: string, model: Model, r: CheckResult): ExitCodeValue {
+  let graph: StateGraph;
+  try {
+    graph = exploreStateGraph(model, r.outcome.verdict === 'bounded' || r.bounded ? r.stats.depth : undefined);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    warn(`${e.message}. ${file} was not written.`);
+    return ExitCode.usage;
+  }
+  const v = r.violations[0];
+  const ids = v?.trace.map((s) => graph.idOf.get(fingerprintKey(model, s.state, 'a trace state')));
+  const highlight = v && ids && ids.every((x) => x !== undefined)
+    ? { path: ids as number[], loopTo: v.loop && !v.loop.stutter ? v.loop.index : undefined, title: `${v.label} violated (red)` }
+    : undefined;
+  try {
+    writeFileSync(file, toDot(r.specName + (r.config ? ` [${r.config}]` : ''), graph, highlight));
+  } catch (e) {
+    warn(`--dot ${file} could not be written: ${(e as Error).message}`);
+    return ExitCode.ioError;
+  }
+  say(`State graph (${graph.nodes.length.toLocaleString('en-US')} states, ${graph.edges.length.toLocaleString('en-US')} steps) written to ${file} (render: dot -Tsvg ${file} -o graph.svg).`);
+  return ExitCode.ok;
+}
+
 /** `tlats init [folder]` (./init.ts). */
 function initCommand(rest: readonly string[]): number {
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -176,6 +211,7 @@ async function main(argv: string[]): Promise<number> {
   // Without --config, a spec with configurations is checked as a matrix; with --const, the defaults are checked
   // once with the overrides instead (a configuration's row must not carry a name its constants no longer match).
   const matrix = args.config === 'all' || (args.config === undefined && hasConfigs && args.const.length === 0);
+  if (matrix && args.dot !== undefined) throw new UsageError(`--dot draws one configuration's graph: give --config NAME (${loaded.spec.name} has ${Object.keys(loaded.spec.configs ?? {}).join(', ')})`);
   const { code, results } = matrix ? await runMatrixCommand(args, loaded, base) : await runSingle(args, loaded, base);
   if (args.json !== undefined) {
     const json = `${JSON.stringify(runToJson({ name: loaded.spec.name, file: args.spec! }, matrix ? 'matrix' : 'single', results, code, pkg.version, process.resourceUsage().maxRSS * 1024), null, 2)}\n`;
