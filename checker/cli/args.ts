@@ -36,6 +36,12 @@ export interface CliArgs {
   readonly coverage: boolean;
   /** Write the explored state graph in Graphviz DOT to this file. */
   readonly dot?: string;
+  /** Random simulation instead of the exhaustive search, with its seed, depth and budget. */
+  readonly simulate: boolean;
+  readonly seed?: number;
+  readonly depth?: number;
+  readonly traces?: number;
+  readonly seconds?: number;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -87,6 +93,11 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('memory', { type: 'string', describe: 'budget for the fingerprint table: 512M, 4G, ... (default: a quarter of RAM)' })
     .option('coverage', { type: 'boolean', default: false, describe: 'print how often each action (and instance) was enabled, its successors and the new states it found' })
     .option('dot', { type: 'string', describe: `write the explored state graph (up to ${DOT_MAX_STATES.toLocaleString('en-US')} states) in Graphviz DOT to FILE, the first counterexample in red` })
+    .option('simulate', { type: 'boolean', default: false, describe: 'random behaviours instead of every state (TLC -simulate): --seed, --depth, --traces, --seconds' })
+    .option('seed', { type: 'string', describe: 'with --simulate: the random seed (default: a random one, printed)' })
+    .option('depth', { type: 'string', describe: 'with --simulate: states per behaviour at most (default 100)' })
+    .option('traces', { type: 'string', describe: 'with --simulate: behaviours to run (default: 1,000 unless --seconds is given)' })
+    .option('seconds', { type: 'string', describe: 'with --simulate: a time budget in seconds' })
     .option('typecheck', { type: 'boolean', default: false, describe: 'type-check the spec (TypeScript, its tsconfig.json) before running it' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .strict()
@@ -123,6 +134,11 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     typecheck: parsed.typecheck as boolean,
     coverage: parsed.coverage as boolean,
     dot: one('dot'),
+    simulate: parsed.simulate as boolean,
+    seed: wholeNumber('seed', one('seed'), 0, 2 ** 32 - 1, 'a whole number from 0 to 4294967295'),
+    depth: wholeNumber('depth', one('depth'), 1, 1e9, 'a whole number of states, at least 1'),
+    traces: wholeNumber('traces', one('traces'), 1, Number.MAX_SAFE_INTEGER, 'a whole number of behaviours, at least 1'),
+    seconds: wholeNumber('seconds', one('seconds'), 1, 1e9, 'a whole number of seconds, at least 1'),
   };
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
   if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');
@@ -130,6 +146,12 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
   if (cli.suite !== undefined) checkSuiteFolder(cli.suite);
   if (cli.json !== undefined && (cli.suite !== undefined || cli.list)) throw new UsageError(`--json: ${cli.list ? '--list' : '--suite'} writes no JSON`);
   if (cli.json !== undefined && cli.json !== '-') checkWritable('json', cli.json);
+  const simOnly = (['seed', 'depth', 'traces', 'seconds'] as const).filter((k) => cli[k] !== undefined);
+  if (!cli.simulate && simOnly.length) throw new UsageError(`--${simOnly[0]} is an option of --simulate${simOnly[0] === 'depth' ? ' (the exhaustive search is bounded by --max-depth)' : ''}`);
+  if (cli.simulate) {
+    const clash = (['json', 'dot', 'suite', 'maxDepth'] as const).find((k) => cli[k] !== undefined) ?? (cli.continue ? 'continue' : cli.coverage ? 'coverage' : undefined);
+    if (clash) throw new UsageError(`--simulate does not go with --${clash === 'maxDepth' ? 'max-depth (use --depth)' : clash}`);
+  }
   if (cli.dot !== undefined && (cli.suite !== undefined || cli.list)) throw new UsageError(`--dot: ${cli.list ? '--list' : '--suite'} draws no graph`);
   if (cli.dot !== undefined) {
     if (cli.dot === '-') throw new UsageError('--dot needs a file name (the graph is not written to stdout)');

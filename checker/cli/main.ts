@@ -23,6 +23,9 @@ import { runCase, suiteCases, suitePassed, type SuiteRow } from '../run/suite.ts
 import { typecheckSpec } from '../run/typecheck.ts';
 import { exploreStateGraph, fingerprintKey, type StateGraph } from '../run/state-graph.ts';
 import { toDot } from '../output/dot.ts';
+import { simulate } from '../run/simulate.ts';
+import { formatSimulation, formatSimulationHeader } from '../output/simulation.ts';
+import { randomInt } from 'node:crypto';
 import type { Model } from '../model/model.ts';
 import { parseArgs, type CliArgs } from './args.ts';
 import { initProject } from './init.ts';
@@ -182,6 +185,22 @@ function writeDot(file: string, model: Model, r: CheckResult): ExitCodeValue {
   return ExitCode.ok;
 }
 
+/** `--simulate`: random behaviours of one configuration (the spec's defaults without --config). */
+function runSimulateCommand(args: CliArgs, loaded: LoadedSpec, base: CheckOptions): number {
+  if (args.config === 'all') throw new UsageError('--simulate runs one configuration: give --config NAME');
+  const seed = args.seed ?? randomInt(2 ** 32);
+  const depth = args.depth ?? 100;
+  if (!args.quiet) say(formatSimulationHeader({ specName: loaded.spec.name, config: args.config, seed, depth }, args.spec!));
+  const r = simulate(loaded, {
+    config: args.config, constants: base.constants, invariants: base.invariants, noDeadlock: base.noDeadlock, shouldStop: base.shouldStop,
+    seed, depth, traces: args.traces ?? (args.seconds === undefined ? 1000 : undefined), seconds: args.seconds,
+    onProgress: args.quiet ? undefined : (s) => statusLine.draw(`Simulation: ${s.behaviours.toLocaleString('en-US')} behaviours, ${s.steps.toLocaleString('en-US')} steps, ${s.distinct.toLocaleString('en-US')} distinct states seen, ${s.seconds.toFixed(0)} s`),
+  });
+  statusLine.clear();
+  say(formatSimulation(r, args.spec!, args.fullTrace));
+  return r.exitCode;
+}
+
 /** `tlats init [folder]` (./init.ts). */
 function initCommand(rest: readonly string[]): number {
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -207,6 +226,7 @@ async function main(argv: string[]): Promise<number> {
   const loaded = await loadSpec(args.spec!);
   if (args.list) { say(formatList(loaded, args.spec!)); return ExitCode.ok; }
   const base = baseOptions(args, loaded);
+  if (args.simulate) return runSimulateCommand(args, loaded, base);
   const hasConfigs = Object.keys(loaded.spec.configs ?? {}).length > 0;
   // Without --config, a spec with configurations is checked as a matrix; with --const, the defaults are checked
   // once with the overrides instead (a configuration's row must not carry a name its constants no longer match).

@@ -1,0 +1,36 @@
+/**
+ * The text of a simulation run (`--simulate`): the header, the violation with its shortened behaviour and the
+ * command that finds it again, and the statistics. Pure functions of a result.
+ */
+import type { SimResult } from '../run/simulate.ts';
+import { formatCount as n } from '../units.ts';
+import { describeViolation, formatTrace } from './text.ts';
+
+export function formatSimulationHeader(r: Pick<SimResult, 'specName' | 'config' | 'seed' | 'depth'>, file: string): string {
+  return `Simulating ${r.specName} (${file})${r.config !== undefined ? `, configuration ${r.config}` : ''}: random behaviours of at most ${n(r.depth)} states, seed ${r.seed}`;
+}
+
+export function formatSimulation(r: SimResult, file: string, fullTrace: boolean): string {
+  const out: string[] = [];
+  const s = r.stats;
+  const v = r.violation;
+  if (v) {
+    const states = (k: number) => `${n(k)} state${k === 1 ? '' : 's'}`;
+    const shortened = v.trace.length < v.foundLength ? `; shortened to ${states(v.trace.length)} by dropping steps (still a behaviour of the spec)` : ' (no step could be dropped)';
+    out.push(`Error: ${describeViolation({ kind: v.kind, property: v.property })}`,
+      `Behaviour ${n(v.behaviour)} of the simulation (seed ${r.seed}) violates it after ${states(v.foundLength)}${shortened}:`,
+      formatTrace(v.trace, fullTrace),
+      '',
+      `Again: npx tlats ${file}${r.config !== undefined ? ` --config ${r.config}` : ''} --simulate --seed ${r.seed} --depth ${r.depth} --traces ${v.behaviour + 1}`);
+  } else if (r.interrupted) {
+    out.push('Interrupted (SIGINT): the statistics so far.');
+  } else {
+    out.push(`No error found in ${n(s.behaviours)} behaviour${s.behaviours === 1 ? '' : 's'} (a simulation samples behaviours: it proves nothing about the others).`);
+  }
+  const rate = s.seconds > 0 ? Math.round(s.steps / s.seconds) : 0;
+  out.push(`${n(s.behaviours)} behaviours, ${n(s.steps)} steps, ${n(s.distinct)} distinct states seen, the longest behaviour ${states1(s.deepest)}.`,
+    `Finished in ${s.seconds < 1 ? `${Math.max(1, Math.round(s.seconds * 1000))} ms` : `${s.seconds.toFixed(2)} s (${n(rate)} steps/s)`}.`);
+  return out.join('\n');
+}
+
+const states1 = (k: number) => `${n(k)} state${k === 1 ? '' : 's'}`;
