@@ -7,9 +7,11 @@
  * reported is the one of the smallest behaviour index, found by running every smaller index to its end. For a
  * given seed and behaviour count the result is the same for any number of workers and any run.
  *
- * A violating behaviour is then shortened: steps are dropped one at a time, the rest replayed (each later step
- * re-takes its action instance and its successor's index among that instance's successors), and the shorter
- * behaviour kept while it still violates the same property. What is printed is a real behaviour of the spec.
+ * A violating behaviour is then shortened: blocks of steps are dropped (halves, quarters, ... single steps, as in
+ * delta debugging), the rest replayed (each later step re-takes its action instance and its successor's index
+ * among that instance's successors, and is itself dropped when that instance no longer has it), and the shorter
+ * behaviour kept while it still violates the same property. What is printed is a real behaviour of the spec:
+ * only the steps actually taken in the replay are kept.
  */
 import type { Step } from '../../src/spec.ts';
 import type { Model } from '../model/model.ts';
@@ -58,6 +60,13 @@ export class Random {
 }
 
 interface Candidate { readonly to: unknown; readonly choice: Choice; readonly step: Step }
+
+interface Replayed {
+  readonly states: { label: string | null; state: unknown }[];
+  /** The choices actually taken (those still possible). */
+  readonly taken: Choice[];
+  readonly violated: boolean;
+}
 
 export class Simulator {
   readonly stats: SimStats = { behaviours: 0, steps: 0, distinct: 0, deepest: 0, seconds: 0 };
@@ -140,44 +149,46 @@ export class Simulator {
    * Replays a behaviour: the states it visits, each with the step that produced it; undefined if a choice is not
    * available (the instance disabled, or fewer successors). Stops at the first violation of `property`.
    */
-  replay(initial: number, choices: readonly Choice[], property: string): { states: { label: string | null; state: unknown }[]; violated: boolean } | undefined {
+  replay(initial: number, choices: readonly Choice[], property: string): Replayed | undefined {
     const m = this.model;
     let state = this.initial[initial];
     if (state === undefined) return undefined;
     const states: { label: string | null; state: unknown }[] = [{ label: null, state }];
-    if (this.violated(undefined, state, undefined)?.property === property) return { states, violated: true };
+    const taken: Choice[] = [];
+    if (this.violated(undefined, state, undefined)?.property === property) return { states, taken, violated: true };
     for (const c of choices) {
       const inst = m.instances[c.instance]!;
-      const list = m.successorList(inst.run(state), inst.step.label);
-      const to = list[c.index];
-      if (to === undefined || !m.checks.inModel(state, to, inst.step)) return undefined;
+      let r: unknown;
+      try {
+        r = inst.run(state);
+      } catch (e) {
+        throw m.evalError(`evaluating action ${inst.step.label}`, e, state);
+      }
+      const to = m.successorList(r, inst.step.label)[c.index];
+      // No longer possible after an earlier step was dropped: drop this one too.
+      if (to === undefined || !m.checks.inModel(state, to, inst.step)) continue;
       const bad = this.violated(state, to, inst.step);
       states.push({ label: inst.step.label, state: to });
+      taken.push(c);
       state = to;
-      if (bad?.property === property) return { states, violated: true };
+      if (bad?.property === property) return { states, taken, violated: true };
     }
-    if (property === 'deadlock') return { states, violated: this.successors(state).length === 0 };
-    return { states, violated: false };
+    if (property === 'deadlock') return { states, taken, violated: this.successors(state).length === 0 };
+    return { states, taken, violated: false };
   }
 
   /** Drops steps while the behaviour still violates its property; returns the shortest found (greedy, deterministic). */
   shorten(v: SimViolation): { initial: number; choices: Choice[]; states: { label: string | null; state: unknown }[] } {
-    let choices = [...v.choices];
-    let best = this.replay(v.initial, choices, v.property)!;
-    let improved = true;
-    while (improved) {
-      improved = false;
-      for (let j = choices.length - 1; j >= 0; j--) {
-        const fewer = [...choices.slice(0, j), ...choices.slice(j + 1)];
+    let best = this.replay(v.initial, v.choices, v.property)!;
+    for (let block = Math.max(1, best.taken.length >> 1); block >= 1; block >>= 1) {
+      // Drop each block of this size, from the end backwards, keeping every drop that still violates.
+      for (let at = best.taken.length - block; at >= 0; at -= 1) {
+        if (at + block > best.taken.length) continue;
+        const fewer = [...best.taken.slice(0, at), ...best.taken.slice(at + block)];
         const r = this.replay(v.initial, fewer, v.property);
-        if (r?.violated) {
-          choices = fewer.slice(0, r.states.length - 1);
-          best = r;
-          improved = true;
-          break;
-        }
+        if (r?.violated && r.taken.length < best.taken.length) best = r;
       }
     }
-    return { initial: v.initial, choices, states: best.states };
+    return { initial: v.initial, choices: best.taken, states: best.states };
   }
 }
