@@ -9,7 +9,8 @@
  *
  * For each: the engine's verdict equals the reference's, and every lasso the engine reports is checked with the
  * reference's semantics, not the engine's: it starts in an initial state, each step (and the one closing the cycle)
- * is a step of the spec inside the model, the fairness conditions hold on its cycle, and the property fails on it.
+ * is a step of the spec inside the model, the fairness conditions hold on its cycle, and the property fails on it;
+ * and no violating fair lasso with fewer states exists (every shorter one is tried).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +166,36 @@ function checkLasso(g: RefGraph, spec: Spec, t: Temporal, v: FoundViolation): st
   return undefined;
 }
 
+/**
+ * A violating fair lasso with fewer than `states` states, found by trying every one (every path from an initial
+ * state, every loop index, stuttering or stepping back): the engine's lassos must have the fewest states.
+ */
+function shorterLasso(g: RefGraph, spec: Spec, t: Temporal, states: number): number[] | undefined {
+  const fairness = referenceFairness(g, spec);
+  const step = (u: number, w: number) => g.steps.some(([a, b]) => a === u && b === w);
+  const judge = (ids: number[]): boolean => {
+    for (let j = 0; j < ids.length; j++) {
+      const cycle = ids.slice(j);
+      const tries: [number, number][][] = [];
+      if (j === ids.length - 1) tries.push([]); // the last state stutters for ever
+      if (step(ids.at(-1)!, ids[j]!)) tries.push(cycle.map((u, i) => [u, cycle[(i + 1) % cycle.length]!]));
+      for (const E of tries) {
+        const inf = { I: [...new Set(cycle)], E, entry: ids[j]! };
+        if (fairOn(g, fairness, inf) && violates(g, spec, t, ids.slice(0, j), inf)) return true;
+      }
+    }
+    return false;
+  };
+  const extend = (ids: number[]): number[] | undefined => {
+    if (judge(ids)) return ids;
+    if (ids.length + 1 >= states) return undefined;
+    for (let v = 0; v < g.states.length; v++) if (step(ids.at(-1)!, v)) { const r = extend([...ids, v]); if (r) return r; }
+    return undefined;
+  };
+  for (const i of g.initial) { if (states > 1) { const r = extend([i]); if (r) return r; } }
+  return undefined;
+}
+
 async function crossCheck(d: Desc): Promise<void> {
   const spec = buildSpec(d);
   const g = referenceGraph(spec);
@@ -179,6 +210,7 @@ async function crossCheck(d: Desc): Promise<void> {
   for (const v of got) {
     const i = d.quantified ? Number(/flip=(\d)/.exec(v.label)![1]) : 0;
     expect(checkLasso(g, spec, instances[i]!, v), JSON.stringify(d)).toBeUndefined();
+    expect(shorterLasso(g, spec, instances[i]!, v.length), `a shorter lasso than the engine's ${v.length} states: ${JSON.stringify(d)}`).toBeUndefined();
   }
 }
 

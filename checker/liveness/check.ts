@@ -308,6 +308,11 @@ const LASSO_CANDIDATES = 256;
  * gives the lasso's length; the search stops once no later fair state can give a shorter one (a cycle has at least
  * one state). Ties go to the shorter prefix, then to the first met: the initial states' order and each state's
  * successor order, never the numbering.
+ *
+ * A cycle may also be entered *before* the trigger, when the trigger lies on it: a fair component's states are all
+ * suffix states, so a fair cycle through a trigger state in it is a violation wherever it is entered. So a fair
+ * state met in phase 0, whose component holds a trigger state, is a candidate too, with a cycle that must also visit
+ * a trigger state (P ~> Q: the prefix reaches the cycle at a state before P, the cycle goes through P and never Q).
  */
 function findLasso(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], ws: Workspace, exclude: Int32Array | null): LivenessVerdict {
   const { fairComp, good } = ws;
@@ -343,15 +348,19 @@ function findLasso(g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBit
   };
   let best: { prefix: number[]; cycle: { states: number[]; stutter: boolean }; total: number } | undefined;
   let candidates = 0;
+  // The fair components that hold a trigger state: their cycles may be entered before the trigger.
+  const triggerComps = new Set<number>();
+  if (trigger !== null) for (let u = 0; u < n; u++) if (fairComp[u]! >= 0 && holds(g, u, trigger)) triggerComps.add(fairComp[u]!);
+  const visitTrigger: Obligation[] = trigger === null ? [] : [{ node: (v) => holds(g, v, trigger) }];
   for (let q = 0; q < tail; q++) {
     const x = queue[q]!;
     const d = depth[x]!;
     if (best && d + 1 >= best.total) break;
     const u = x % n;
     const phase1 = x >= n;
-    if (phase1 && fairComp[u]! >= 0) {
+    if (fairComp[u]! >= 0 && (phase1 || triggerComps.has(fairComp[u]!))) {
       const comp = fairComp[u]!;
-      const cycle = buildCycle(g, p, fairness, u, (v) => fairComp[v] === comp, exclude);
+      const cycle = buildCycle(g, p, fairness, u, (v) => fairComp[v] === comp, exclude, phase1 ? [] : visitTrigger);
       const total = d + cycle.states.length;
       if (!best || total < best.total) best = { prefix: pathTo(x).slice(0, -1), cycle, total };
       if (++candidates >= LASSO_CANDIDATES) break;
@@ -407,11 +416,12 @@ function searchIn(
 
 function buildCycle(
   g: BehaviourGraph, p: Pattern, fairness: readonly FairnessBits[], c: number, inComp: (u: number) => boolean, exclude: Int32Array | null,
+  extra: readonly Obligation[] = [],
 ): { states: number[]; stutter: boolean } {
   const step = (e: number) => exclude === null || allowed(g, e, exclude);
   const members: number[] = [c];
   searchIn(g, c, inComp, step, () => false, (v) => { members.push(v); return false; });
-  const obligations: Obligation[] = [];
+  const obligations: Obligation[] = [...extra];
   for (const lits of p.buchiNodes) obligations.push({ node: (u) => holds(g, u, lits) });
   for (const b of p.buchiEdges) obligations.push({ edge: (e) => g.edgeBit(e, b) });
   for (const f of fairness) {
@@ -420,8 +430,14 @@ function buildCycle(
     obligations.push(f.kind === 'weak' ? { node: (u) => !g.nodeBit(u, f.enabled), edge: occurs } : { edge: occurs });
   }
   let pending = obligations.filter((o) => o.node?.(c) !== true);
-  // Everything met by c alone, and no fair action enabled there: c stutters for ever.
-  if (pending.length === 0 && fairness.every((f) => !g.nodeBit(c, f.enabled))) return { states: [c], stutter: true };
+  // c stutters for ever when that alone is a fair violating behaviour: it is in every Büchi set (and a trigger
+  // state, if one must be visited), no step is required, and no fair action is enabled there (the obligations a
+  // fair action puts on the component, enabled elsewhere in it, do not bind a behaviour that stays in c).
+  const stutters = p.buchiEdges.length === 0 && p.buchiNodes.every((lits) => holds(g, c, lits))
+    && extra.every((o) => o.node?.(c) === true) && fairness.every((f) => !g.nodeBit(c, f.enabled));
+  if (stutters) return { states: [c], stutter: true };
+  const exact = shortestCycle(g, c, members, inComp, step, obligations);
+  if (exact) return { states: exact, stutter: false };
   const states = [c];
   let cur = c;
   while (pending.length > 0) {
@@ -442,6 +458,55 @@ function buildCycle(
   }
   if (states[states.length - 1] === c && states.length > 1) states.pop();
   return { states, stutter: false };
+}
+
+/** Above this many (state, obligations met) pairs, a cycle is built greedily instead (shorter to find, not shortest). */
+const EXACT_CYCLE_PRODUCT = 1 << 22;
+
+/**
+ * The shortest cycle through `c` inside the component that meets every obligation: a breadth-first search over
+ * (state, set of obligations met so far), from (c, what c meets) back to c with all of them met, in successor
+ * order (so the same cycle for any numbering). Undefined when the product would be too big: the caller then builds
+ * one greedily (nearest obligation first), which is a fair cycle too but not always the shortest.
+ */
+function shortestCycle(
+  g: BehaviourGraph, c: number, members: readonly number[], inComp: (u: number) => boolean, step: (e: number) => boolean,
+  obligations: readonly Obligation[],
+): number[] | undefined {
+  const k = obligations.length;
+  if (k > 16 || members.length * 2 ** k > EXACT_CYCLE_PRODUCT) return undefined;
+  const width = 1 << k;
+  const full = width - 1;
+  const index = new Map<number, number>();
+  members.forEach((u, i) => index.set(u, i));
+  const nodeMask = (v: number) => { let m = 0; for (let i = 0; i < k; i++) if (obligations[i]!.node?.(v) === true) m |= 1 << i; return m; };
+  const edgeMask = (e: number) => { let m = 0; for (let i = 0; i < k; i++) if (obligations[i]!.edge?.(e) === true) m |= 1 << i; return m; };
+  const parent = new Int32Array(members.length * width).fill(-2);
+  const start = index.get(c)! * width + nodeMask(c);
+  parent[start] = -1;
+  const queue = [start];
+  const statesOf = (x: number): number[] => {
+    const out: number[] = [];
+    for (let y = x; y !== -1; y = parent[y]!) out.push(members[Math.floor(y / width)]!);
+    return out.reverse();
+  };
+  for (let q = 0; q < queue.length; q++) {
+    const x = queue[q]!;
+    const u = members[Math.floor(x / width)]!;
+    const m = x % width;
+    const end = g.offsets[u + 1]!;
+    for (let e = g.offsets[u]!; e < end; e++) {
+      const v = g.targets[e]!;
+      if (!inComp(v) || !step(e)) continue;
+      const m2 = m | edgeMask(e) | nodeMask(v);
+      if (v === c && m2 === full) return statesOf(x);
+      const y = index.get(v)! * width + m2;
+      if (parent[y] !== -2) continue;
+      parent[y] = x;
+      queue.push(y);
+    }
+  }
+  throw new Error('internal: a fair component with no cycle through its state meeting every obligation');
 }
 
 /** The first allowed edge u → v. */
