@@ -1,5 +1,5 @@
 /** The spec language: everything a spec module imports. */
-export { defineSpec, action, oneOf, range, interval, except, members, specFileOf } from './spec.ts';
+export { defineSpec, action, oneOf, range, interval, except, members } from './spec.ts';
 export type {
   Spec, SpecDefinition, ActionDef, SimpleAction, ParamAction, Successors, Step, Params, ParamValue,
   ConstValue, ConstDecl, ConstValues, ConfigDef, Expectation,

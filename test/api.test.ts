@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { shutdownCrews } from '../checker/parallel/crew.ts';
-import { check, checkAll, defineSpec, specFileOf } from '../src/index.ts';
+import { check, checkAll, defineSpec } from '../src/index.ts';
+import { specFileOf } from '../src/spec.ts';
 import { SpecLoadError, UsageError } from '../checker/api/check.ts';
 import naive from '../specs/naive_lock.ts';
 import { avoid, leaves } from './fixtures/two-specs.ts';
