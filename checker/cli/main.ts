@@ -190,7 +190,7 @@ function runSimulateCommand(args: CliArgs, loaded: LoadedSpec, base: CheckOption
   if (args.config === 'all') throw new UsageError('--simulate runs one configuration: give --config NAME');
   const seed = args.seed ?? randomInt(2 ** 32);
   const depth = args.depth ?? 100;
-  if (!args.quiet) say(formatSimulationHeader({ specName: loaded.spec.name, config: args.config, seed, depth }, args.spec!));
+  if (!args.quiet) say(formatSimulationHeader({ specName: loaded.spec.name, config: args.config, seed, depth }, args.spec!, Object.keys(loaded.spec.configs ?? {}).length > 0));
   const r = simulate(loaded, {
     config: args.config, constants: base.constants, invariants: base.invariants, noDeadlock: base.noDeadlock, shouldStop: base.shouldStop,
     seed, depth, traces: args.traces ?? (args.seconds === undefined ? 1000 : undefined), seconds: args.seconds,

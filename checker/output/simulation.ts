@@ -6,8 +6,9 @@ import type { SimResult } from '../run/simulate.ts';
 import { formatCount as n } from '../units.ts';
 import { describeViolation, formatTrace } from './text.ts';
 
-export function formatSimulationHeader(r: Pick<SimResult, 'specName' | 'config' | 'seed' | 'depth'>, file: string): string {
-  return `Simulating ${r.specName} (${file})${r.config !== undefined ? `, configuration ${r.config}` : ''}: random behaviours of at most ${n(r.depth)} states, seed ${r.seed}`;
+export function formatSimulationHeader(r: Pick<SimResult, 'specName' | 'config' | 'seed' | 'depth'>, file: string, hasConfigs = false): string {
+  const which = r.config !== undefined ? `, configuration ${r.config}` : hasConfigs ? ', the spec\'s default constants (--config NAME simulates one configuration)' : '';
+  return `Simulating ${r.specName} (${file})${which}: random behaviours of at most ${n(r.depth)} states, seed ${r.seed}`;
 }
 
 export function formatSimulation(r: SimResult, file: string, fullTrace: boolean): string {
