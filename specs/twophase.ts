@@ -12,9 +12,10 @@
  *            [type |-> "Commit"], [type |-> "Abort"] -> the strings "Commit", "Abort"
  *   TPInit                                 -> init
  *   TMCommit, TMAbort                      -> actions TMCommit, TMAbort
- *   TMRcvPrepared(rm), RMPrepare(rm),
- *   RMChooseToAbort(rm), RMRcvCommitMsg(rm),
- *   RMRcvAbortMsg(rm)                      -> actions of the same names, parameter rm over RM
+ *   \E rm \in RM : TMRcvPrepared(rm)      -> action TMRcvPrepared: a labelled choice among the Prepared messages
+ *                                             in msgs (only those enable it), traced as TMRcvPrepared(rm="r2")
+ *   RMPrepare(rm), RMChooseToAbort(rm),
+ *   RMRcvCommitMsg(rm), RMRcvAbortMsg(rm)  -> actions of the same names, parameter rm over RM
  *   TPNext                                 -> the disjunction of all the actions' instances
  *   TPTypeOK                               -> invariant TPTypeOK (and the schema)
  *
@@ -22,7 +23,7 @@
  * of a committed RM...) still yields its successor, which is counted as generated.
  */
 import { Map as IMap, Set as ISet } from 'immutable';
-import { defineSpec, members, t } from '#tlats';
+import { choice, defineSpec, members, t, type Choice } from '#tlats';
 
 const RMStates = ['working', 'prepared', 'committed', 'aborted'] as const;
 type RMState = (typeof RMStates)[number];
@@ -32,7 +33,8 @@ type TMState = (typeof TMStates)[number];
 /** The RM ids of the constant RM ("r1,r2,r3" is {r1, r2, r3}). */
 const rms = (RM: string): readonly string[] => members(RM);
 /** The set Message, as strings. */
-const messages = (RM: string): string[] => [...rms(RM).map((rm) => `Prepared:${rm}`), 'Commit', 'Abort'];
+const PREPARED = 'Prepared:';
+const messages = (RM: string): string[] => [...rms(RM).map((rm) => `${PREPARED}${rm}`), 'Commit', 'Abort'];
 
 interface State {
   readonly rmState: IMap<string, RMState>;
@@ -65,10 +67,17 @@ export default defineSpec({
         ? { ...s, tmState: 'committed', msgs: s.msgs.add('Commit') }
         : null,
     TMAbort: (s): State | null => (s.tmState === 'init' ? { ...s, tmState: 'aborted', msgs: s.msgs.add('Abort') } : null),
-    TMRcvPrepared: {
-      params: (c) => ({ rm: rms(c.RM) }),
-      next: (s: State, { rm }: { rm: string }) =>
-        s.tmState === 'init' && s.msgs.has(`Prepared:${rm}`) ? { ...s, tmPrepared: s.tmPrepared.add(rm) } : null,
+    // TLA+ \E rm \in RM : TMRcvPrepared(rm), enabled only by [type |-> "Prepared", rm |-> rm] \in msgs: a choice
+    // among the Prepared messages in the state, each successor labelled with its RM (`TMRcvPrepared(rm="r2")`).
+    TMRcvPrepared: (s: State) => {
+      if (s.tmState !== 'init') return null;
+      const received: Choice<State>[] = [];
+      for (const m of s.msgs) {
+        if (!m.startsWith(PREPARED)) continue;
+        const rm = m.slice(PREPARED.length);
+        received.push(choice({ rm }, { ...s, tmPrepared: s.tmPrepared.add(rm) }));
+      }
+      return received;
     },
     RMPrepare: {
       params: (c) => ({ rm: rms(c.RM) }),

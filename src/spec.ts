@@ -30,11 +30,26 @@ export function oneOf<const T extends ConstValue>(values: readonly T[], defaultV
   return doc === undefined ? { default: defaultValue, values } : { default: defaultValue, values, doc };
 }
 
-/** What an action gives for one state: no successor (null, undefined, false), one state, or several. */
-export type Successors<S> = S | readonly S[] | null | undefined | false;
+/**
+ * One successor of a choice over the state (TLA+ `\E m \in msgs : Receive(m)`), with the values that tell it from
+ * its siblings: the trace shows them after the instance's own parameters, `RcvPrepared(rm="r2")`. Made by `choice`.
+ */
+export class Choice<S> {
+  constructor(readonly params: Params, readonly state: S) {}
+}
 
-/** The value a parameter ranges over. */
-export type ParamValue = string | number | boolean | null;
+/** A successor labelled with the values chosen: `choice({ m }, { ...s, msgs: s.msgs.remove(m) })`. */
+export function choice<S>(params: Params, state: S): Choice<S> {
+  return new Choice(params, state);
+}
+
+/** What an action gives for one state: no successor (null, undefined, false), one state, or several. */
+export type Successors<S> = S | Choice<S> | readonly (S | Choice<S>)[] | null | undefined | false;
+
+/** A primitive parameter value. */
+export type ParamPrimitive = string | number | boolean | null;
+/** The value a parameter ranges over: a primitive, or a tuple (array) or record (plain object) of such values. */
+export type ParamValue = ParamPrimitive | readonly ParamValue[] | { readonly [field: string]: ParamValue };
 export type Params = Readonly<Record<string, ParamValue>>;
 
 /** A step of a behaviour, as action properties and the action constraint see it. */
@@ -50,12 +65,32 @@ export interface Step {
 /** An action without parameters: a function from a state to its successors. */
 export type SimpleAction<S, C> = (state: S, consts: C) => Successors<S>;
 
-/** An action over a finite parameter domain (TLA+ `\E p \in P : A(p)`); every combination is one instance. */
-export interface ParamAction<S, C, P extends Params = Params> {
-  readonly params: { readonly [K in keyof P]: readonly P[K][] } | ((consts: C) => { readonly [K in keyof P]: readonly P[K][] });
+type Domains<P> = { readonly [K in keyof P]: readonly P[K][] };
+
+/**
+ * An action over a product of finite parameter domains (TLA+ `\E p \in P, q \in Q : A(p, q)`); every combination
+ * is one instance, or only those `where` accepts (`\E <<p, q>> \in P \X P : p # q /\ A(p, q)`).
+ */
+export interface ProductAction<S, C, P extends Params = Params> {
+  readonly params: Domains<P> | ((consts: C) => Domains<P>);
+  /** Keeps only the combinations it accepts; evaluated once, when the instances are made. */
+  readonly where?: (params: P, consts: C) => boolean;
+  readonly instances?: never;
   readonly next: (state: S, params: P, consts: C) => Successors<S>;
   readonly doc?: string;
 }
+
+/** An action whose instances are listed (TLA+ `\E x \in S : A(x)` for any finite set S of records or tuples). */
+export interface ListAction<S, C, P extends Params = Params> {
+  /** One entry per instance, each a record of parameter values; no two may be equal. */
+  readonly instances: readonly P[] | ((consts: C) => readonly P[]);
+  readonly params?: never;
+  readonly where?: never;
+  readonly next: (state: S, params: P, consts: C) => Successors<S>;
+  readonly doc?: string;
+}
+
+export type ParamAction<S, C, P extends Params = Params> = ProductAction<S, C, P> | ListAction<S, C, P>;
 
 export type ActionDef<S, C, P extends Params = Params> = SimpleAction<S, C> | ParamAction<S, C, P>;
 
@@ -176,8 +211,17 @@ function callerFile(stack: string | undefined): string | undefined {
 }
 
 /** Declares a parameterised action with its parameter types inferred from the domains. */
+export function action<S, C, P extends Params>(def: ProductAction<S, C, P>): ProductAction<S, C, P>;
+export function action<S, C, P extends Params>(def: ListAction<S, C, P>): ListAction<S, C, P>;
 export function action<S, C, P extends Params>(def: ParamAction<S, C, P>): ParamAction<S, C, P> {
   return def;
+}
+
+/** Every ordered pair of distinct elements of `xs` (TLA+ `{<<p, q>> \in S \X S : p # q}`), as `{ p, q }` records. */
+export function distinctPairs<T extends ParamValue>(xs: readonly T[]): { p: T; q: T }[] {
+  const out: { p: T; q: T }[] = [];
+  for (const p of xs) for (const q of xs) if (p !== q) out.push({ p, q });
+  return out;
 }
 
 /** 0..n-1, the usual process index set. */

@@ -6,14 +6,14 @@
  *
  * `ModelOptions` is plain data: a worker thread receives it whole and builds the same model.
  */
-import type { ConstValue, Spec } from '../../src/spec.ts';
+import { Choice, type ConstValue, type Spec, type Step } from '../../src/spec.ts';
 import { EncodeError, SpecEvalError, describeError } from '../errors.ts';
 import type { Codec } from '../codec/codec.ts';
 import { Fingerprinter } from '../codec/fingerprint.ts';
 import { GenericCodec } from '../codec/generic.ts';
 import { SchemaCodec } from '../codec/schema-codec.ts';
 import { formatValue } from '../output/values.ts';
-import { actionInstances, type ActionInstance } from './actions.ts';
+import { actionInstances, choiceLabel, paramProblem, type ActionInstance } from './actions.ts';
 import { resolveConstants, type Constants } from './constants.ts';
 import { evaluationError } from './evaluation.ts';
 import { Properties } from './properties.ts';
@@ -84,15 +84,44 @@ export class Model {
     return this.successorList(r, 'init');
   }
 
-  /** Normalises what an action returned into a list of states (used off the hot path). */
+  /** Normalises what an action returned into a list of states, choices unwrapped (used off the hot path). */
   successorList(r: unknown, who: string): unknown[] {
     if (r === null || r === undefined || r === false) return [];
-    if (Array.isArray(r)) {
-      for (const s of r) this.checkIsState(s, who);
-      return r;
+    const list = Array.isArray(r) ? r : [r];
+    const out: unknown[] = [];
+    for (const x of list) {
+      const s = x instanceof Choice ? x.state : x;
+      this.checkIsState(s, who);
+      out.push(s);
     }
-    this.checkIsState(r, who);
-    return [r];
+    return out;
+  }
+
+  /**
+   * The same, each successor with the label a trace shows for it: the instance's, or for a `choice` the instance's
+   * parameters followed by the chosen values (`RcvPrepared(rm="r2")`).
+   */
+  labelledSuccessors(r: unknown, step: Step): { state: unknown; label: string }[] {
+    if (r === null || r === undefined || r === false) return [];
+    const list = Array.isArray(r) ? r : [r];
+    return list.map((x) => {
+      const s = x instanceof Choice ? x.state : x;
+      this.checkIsState(s, step.label);
+      return { state: s, label: x instanceof Choice ? this.choiceLabelOf(step, x) : step.label };
+    });
+  }
+
+  private choiceLabelOf(step: Step, c: Choice<unknown>): string {
+    const chosen = c.params;
+    if (chosen === null || typeof chosen !== 'object' || Array.isArray(chosen)) {
+      throw new SpecEvalError(`action ${step.label}: choice(params, state) takes a record of the chosen values first, such as choice({ m }, state); got ${formatValue(chosen)}`);
+    }
+    for (const [k, v] of Object.entries(chosen)) {
+      const problem = paramProblem(v, k);
+      if (problem) throw new SpecEvalError(`action ${step.label}: the choice's value ${problem}; a chosen value is a string, number, boolean or null, or an array or plain record of them`);
+      if (k in step.params) throw new SpecEvalError(`action ${step.label}: the choice's value ${k} has the name of one of the action's parameters`);
+    }
+    return choiceLabel(step, chosen);
   }
 
   checkIsState(s: unknown, who: string): void {

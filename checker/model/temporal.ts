@@ -19,7 +19,7 @@ import { Next, type ActionLike, type ActionSet, type Assumption, type Fairness, 
 import { SpecEvalError, UsageError, describeError } from '../errors.ts';
 import type { FairnessBits, Literal, Pattern } from '../liveness/check.ts';
 import type { ActionInstance } from './actions.ts';
-import { instanceLabel } from './actions.ts';
+import { instanceLabel, paramKey } from './actions.ts';
 import type { Constants } from './constants.ts';
 
 export interface ActionGroup {
@@ -161,7 +161,7 @@ export class LivenessPlan {
         if (!(k in params)) throw new SpecEvalError(`${who}: each ${k}, but action ${this.instances[i]!.step.action} has no parameter ${k}`);
       }
       const chosen = Object.fromEntries(keys.map((k) => [k, params[k]])) as Params;
-      const key = JSON.stringify(keys.map((k) => params[k]));
+      const key = paramKey(keys.map((k) => params[k]));
       const entry = by.get(key) ?? { params: chosen, members: [] };
       entry.members.push(i);
       by.set(key, entry);

@@ -68,12 +68,12 @@ export function exploreStateGraph(model: Model, maxDepth: number | undefined, li
         } catch (e) {
           throw model.evalError(`evaluating action ${inst.step.label}`, e, from);
         }
-        for (const to of model.successorList(r, inst.step.label)) {
+        for (const { state: to, label } of model.labelledSuccessors(r, inst.step)) {
           if (!model.checks.inModel(from, to, inst.step)) continue;
           const before = nodes.length;
-          const target = add(to, false, inst.step.label)!;
+          const target = add(to, false, label)!;
           if (nodes.length > before) next.push(target);
-          edges.push({ from: id, to: target, label: inst.step.label });
+          edges.push({ from: id, to: target, label });
         }
       }
     }

@@ -164,11 +164,12 @@ export class Simulator {
       } catch (e) {
         throw m.evalError(`evaluating action ${inst.step.label}`, e, state);
       }
-      const to = m.successorList(r, inst.step.label)[c.index];
+      const picked = m.labelledSuccessors(r, inst.step)[c.index];
       // No longer possible after an earlier step was dropped: drop this one too.
-      if (to === undefined || !m.checks.inModel(state, to, inst.step)) continue;
+      if (picked === undefined || !m.checks.inModel(state, picked.state, inst.step)) continue;
+      const to = picked.state;
       const bad = this.violated(state, to, inst.step);
-      states.push({ label: inst.step.label, state: to });
+      states.push({ label: picked.label, state: to });
       taken.push(c);
       state = to;
       if (bad?.property === property) return { states, taken, violated: true };

@@ -17,7 +17,7 @@ import type { ParentLinks } from '../store/types.ts';
 import { STORED_STATE, type Candidate } from './candidates.ts';
 
 export interface TraceStep {
-  /** The action instance's label that produced the state; null for the initial state. */
+  /** The label of the step that produced the state (a choice's included); null for the initial state. */
   readonly label: string | null;
   readonly state: unknown;
 }
@@ -44,8 +44,8 @@ function replayChain(model: Model, targets: readonly (readonly [number, number])
       for (const state of model.initialStates()) picks.push({ label: null, state });
     } else {
       for (const inst of model.instances) {
-        for (const state of model.successorList(inst.run(from.state), inst.step.label)) {
-          picks.push({ label: inst.step.label, state, step: inst.step });
+        for (const { state, label } of model.labelledSuccessors(inst.run(from.state), inst.step)) {
+          picks.push({ label, state, step: inst.step });
         }
       }
     }
@@ -89,12 +89,13 @@ export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): 
     }
     if (v.instance === STORED_STATE) return checks.invariantHolds(invariantIndex, last) ? undefined : [];
     const inst = model.instances[v.instance]!;
-    const to = model.successorList(inst.run(last), inst.step.label)[v.successor];
-    if (to === undefined) return undefined;
+    const picked = model.labelledSuccessors(inst.run(last), inst.step)[v.successor];
+    if (picked === undefined) return undefined;
+    const to = picked.state;
     const violated = v.kind === 'invariant'
       ? !checks.invariantHolds(invariantIndex, to)
       : !checks.actionPropertyHolds(props.actionProperties.findIndex((p) => p.name === v.property), last, to, inst.step);
-    return violated ? [{ label: inst.step.label, state: to }] : undefined;
+    return violated ? [{ label: picked.label, state: to }] : undefined;
   };
   return replay(model, parents, slotOf(parents, v.lastHigh, v.lastLow, what), ending, what);
 }
@@ -109,10 +110,10 @@ export function replayFingerprints(model: Model, targets: readonly (readonly [nu
   const ending: Ending = (last) => {
     if (!closing) return [];
     for (const inst of model.instances) {
-      for (const state of model.successorList(inst.run(last), inst.step.label)) {
-        model.encodeAndFingerprint(state, inst.step.label);
+      for (const { state, label } of model.labelledSuccessors(inst.run(last), inst.step)) {
+        model.encodeAndFingerprint(state, label);
         if (model.fp.high === closing[0] && model.fp.low === closing[1] && model.checks.inModel(last, state, inst.step)) {
-          closingLabel = inst.step.label;
+          closingLabel = label;
           return [];
         }
       }
