@@ -38,3 +38,59 @@ export const misspeltInTopLevelExpectation = defineSpec({
 
 /** A defined spec can be spread into a variant with other properties. */
 export const variant = defineSpec({ ...good, invariants: { positive: (s) => s.x >= 0 } });
+
+/** Structured parameters: the types of a product's, a filtered product's and a list's parameters reach `next`. */
+import { action, choice, distinctPairs } from '../src/index.ts';
+
+type Box = { readonly n: number };
+export const structured = defineSpec({
+  name: 'Structured',
+  init: (): Box => ({ n: 0 }),
+  actions: {
+    Send: action({
+      params: { m: [{ type: '2a', bal: 1 }, { type: '1b', bal: 0 }], pq: [[0, 1] as [number, number]] },
+      next: (s: Box, { m, pq }) => ({ n: s.n + m.bal + pq[1] }),
+    }),
+    Pair: action({
+      params: { p: [0, 1, 2], q: [0, 1, 2] },
+      where: ({ p, q }) => p !== q,
+      next: (s: Box, { p, q }) => ({ n: s.n + p - q }),
+    }),
+    Listed: action({
+      instances: (c: {}) => distinctPairs(['a', 'b']),
+      next: (s: Box, { p, q }) => (p.length + q.length > 0 ? choice({ at: p }, s) : null),
+    }),
+    Choose: (s: Box) => [choice({ k: 1 }, { n: 1 }), { n: 2 }],
+  },
+});
+
+export const wrongParamType = action({
+  params: { m: [{ bal: 1 }] },
+  // @ts-expect-error: m.bal is a number, not a string
+  next: (s: Box, { m }) => ({ n: m.bal.length }),
+});
+
+// @ts-expect-error: a function cannot be a parameter value
+export const functionParam = action({
+  params: { f: [() => 1] },
+  next: (s: Box) => s,
+});
+
+// @ts-expect-error: nor can undefined
+export const undefinedParam = action({
+  params: { u: [undefined] },
+  next: (s: Box) => s,
+});
+
+// @ts-expect-error: params (a product) and instances (a list) together
+export const both = action({ params: { p: [1] }, instances: [{ p: 1 }], next: (s: Box) => s });
+
+// @ts-expect-error: where filters a product; a list is filtered by itself
+export const whereOnList = action({
+  instances: [{ p: 1 }],
+  where: () => true,
+  next: (s: Box) => s,
+});
+
+// @ts-expect-error: a choice's values are parameter values too
+export const badChoice = choice({ f: () => 1 }, { n: 0 });
