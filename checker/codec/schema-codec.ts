@@ -418,6 +418,31 @@ class Compiler {
     return [this.at(`${start} + ((${i} / ${per}) | 0)`), `(${i} % ${per}) * ${u.width}`];
   }
 
+  /**
+   * An unrolled set over at most 30 values: its contents as one integer, bit i for domain value i. Decoding goes
+   * through a cache of the sets built so far, keyed by that integer, so equal sets decode to the same Immutable
+   * object (no rebuild; a spec's own caches keyed by identity hit), and the set last decoded is remembered with its
+   * bits, so a successor that kept its parent's set is encoded without iterating it.
+   */
+  private smallSet(s: SetSchema, v: string, id: number): string {
+    const e = this.enc;
+    const [bits, bad, visit, last, lastBits, cache] = [`SK${id}`, `SB${id}`, `SF${id}`, `SD${id}`, `SL${id}`, `SC${id}`];
+    const domain = this.constant(s.domain);
+    this.p.fns.push(`let ${bits} = 0, ${bad} = 0, ${last} = null, ${lastBits} = 0; const ${cache} = new Map();\n`
+      + `function ${visit}(x) { const i = ${this.p.index(s.domain)}.get(x); if (i === undefined) { ${bad} = 1; return false; } ${bits} |= 1 << i; }\n`
+      + `function dset${id}(key) { let r = ${cache}.get(key); if (r === undefined) { if (${cache}.size >= SET_CACHE) ${cache}.clear(); `
+      + `r = setOfBits(${domain}, key); ${cache}.set(key, r); } ${lastBits} = key; return ${last} = r; }`);
+    e.push(`if (${v} === ${last}) ${bits} = ${lastBits};`,
+      `else { if (!isPlainSet(${v})) return -1; ${bits} = 0; ${bad} = 0; if (${v}.size !== 0) ${v}.forEach(${visit}); if (${bad}) return -1; }`);
+    const key: string[] = [];
+    s.domain.forEach((_, index) => {
+      const f = this.layout.field(1);
+      e.push(`w${f.word} |= ((${bits} >>> ${index}) & 1) << ${f.shift};`);
+      key.push(`(((w${f.word} >>> ${f.shift}) & 1) << ${index})`);
+    });
+    return `dset${id}(${key.join(' | ')})`;
+  }
+
   /** Emits the encoder for the value held in variable `v`; returns the decoder expression. */
   node(s: Schema, v: string, path: string): string {
     const e = this.enc;
@@ -543,20 +568,31 @@ class Compiler {
             + `if ((buf[k] >>> sh) & 1) m.set(keys[i], dec${u.id}(buf, k, sh)); ${w.step} }\n});\n}`);
           return `map${id}(buf, o)`;
         }
-        const found = this.fresh();
-        e.push(`if (!isPlainMap(${v})) return -1;`, `let ${found} = 0;`);
+        // One pass over the map (forEach, no iterator garbage) drops each value into a scratch slot per key; a
+        // get() per key would hash and compare every key of the domain against the map's.
+        const id = this.p.id();
+        const [slots, bad, visit] = [`MV${id}`, `MB${id}`, `MF${id}`];
+        this.p.fns.push(`const ${slots} = new Array(${s.keys.length}).fill(MISSING); let ${bad} = 0;\n`
+          + `function ${visit}(x, k) { const i = ${this.p.index(s.keys)}.get(k); if (i === undefined) { ${bad} = 1; return false; } ${slots}[i] = x; }`);
+        // The map last decoded by this node (`MD`) and its values (`MP`): a successor that kept its parent's map
+        // (the same object) is encoded from them without iterating it.
+        const [last, lastValues] = [`MD${id}`, `MP${id}`];
+        this.p.fns.push(`let ${last} = null, ${lastValues} = null;\n`
+          + `function dmap${id}(present, values) { for (let i = 0; i < values.length; i++) if (!present[i]) values[i] = MISSING;\n`
+          + `${lastValues} = values; return ${last} = mkMap(${this.constant(s.keys)}, present, values); }`);
+        e.push(`if (${v} === ${last}) { for (let i = 0; i < ${s.keys.length}; i++) ${slots}[i] = ${lastValues}[i]; }`,
+          `else {`, `if (!isPlainMap(${v})) return -1;`, `${slots}.fill(MISSING); ${bad} = 0; ${v}.forEach(${visit});`, `if (${bad}) return -1;`, '}');
         const presence: string[] = [];
         const values: string[] = [];
-        for (const key of s.keys) {
+        s.keys.forEach((key, index) => {
           const f = this.layout.field(1);
           const u = this.fresh();
-          e.push(`const ${u} = ${v}.get(${lit(key)}, MISSING);`, `if (${u} !== MISSING) {`, `${found}++; w${f.word} |= ${(1 << f.shift) | 0};`);
+          e.push(`const ${u} = ${slots}[${index}];`, `if (${u} !== MISSING) {`, `w${f.word} |= ${(1 << f.shift) | 0};`);
           values.push(this.node(s.value, u, `${path}[${lit(key)}]`));
           e.push('}');
           presence.push(`((w${f.word} >>> ${f.shift}) & 1)`);
-        }
-        e.push(`if (${found} !== ${v}.size) return -1;`);
-        return `mkMap(${this.constant(s.keys)}, [${presence.join(', ')}], [${values.join(', ')}])`;
+        });
+        return `dmap${id}([${presence.join(', ')}], [${values.join(', ')}])`;
       }
       case 'set': {
         if (this.p.loopForm(s)) {
@@ -571,15 +607,21 @@ class Compiler {
             + `if ((buf[o + ${start} + (i >>> 5)] >>> (i & 31)) & 1) st.add(domain[i]);\n});\n}`);
           return `set${id}(buf, o)`;
         }
-        const found = this.fresh();
-        e.push(`if (!isPlainSet(${v})) return -1;`, `let ${found} = 0;`);
+        // One pass over the set's elements marks their domain positions in a scratch array (has() per domain value
+        // would hash each one and search the set for it).
+        const id = this.p.id();
+        if (s.domain.length <= 30) return this.smallSet(s, v, id);
+        const [marks, bad, visit] = [`SM${id}`, `SB${id}`, `SF${id}`];
+        this.p.fns.push(`const ${marks} = new Int32Array(${s.domain.length}); let ${bad} = 0;\n`
+          + `function ${visit}(x) { const i = ${this.p.index(s.domain)}.get(x); if (i === undefined) { ${bad} = 1; return false; } ${marks}[i] = 1; }`);
+        e.push(`if (!isPlainSet(${v})) return -1;`, `if (${v}.size !== 0) {`, `${marks}.fill(0); ${bad} = 0; ${v}.forEach(${visit});`, `if (${bad}) return -1;`);
         const bits: string[] = [];
-        for (const x of s.domain) {
+        s.domain.forEach((_, index) => {
           const f = this.layout.field(1);
-          e.push(`if (${v}.has(${lit(x)})) { ${found}++; w${f.word} |= ${(1 << f.shift) | 0}; }`);
+          e.push(`w${f.word} |= ${marks}[${index}] << ${f.shift};`);
           bits.push(`((w${f.word} >>> ${f.shift}) & 1)`);
-        }
-        e.push(`if (${found} !== ${v}.size) return -1;`);
+        });
+        e.push('}');
         return `mkSet(${this.constant(s.domain)}, [${bits.join(', ')}])`;
       }
     }
@@ -601,6 +643,11 @@ const runtime = {
   mkList: (size: number, items: unknown[]) => List(items.slice(0, size)),
   mkMap: (keys: EnumValue[], present: number[], values: unknown[]) => IMap<EnumValue, unknown>().withMutations((m) => {
     for (let i = 0; i < keys.length; i++) if (present[i]) m.set(keys[i]!, values[i]);
+  }),
+  /** Sets kept per set node by `dset`, at most (then the cache starts again). */
+  SET_CACHE: 1 << 16,
+  setOfBits: (domain: EnumValue[], key: number) => ISet<EnumValue>().withMutations((st) => {
+    for (let i = 0; i < domain.length; i++) if ((key >>> i) & 1) st.add(domain[i]!);
   }),
   mkSet: (domain: EnumValue[], bits: number[]) => ISet<EnumValue>().withMutations((st) => {
     for (let i = 0; i < domain.length; i++) if (bits[i]) st.add(domain[i]!);
