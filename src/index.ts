@@ -1,5 +1,5 @@
 /** The spec language: everything a spec module imports. */
-export { defineSpec, action, choice, Choice, distinctPairs, oneOf, range, interval, except, members } from './spec.ts';
+export { defineSpec, action, choice, Choice, isChoice, distinctPairs, oneOf, range, interval, except, members } from './spec.ts';
 export type {
   Spec, SpecDefinition, ActionDef, SimpleAction, ParamAction, ProductAction, ListAction, ParamPrimitive, Successors, Step, Params, ParamValue,
   ConstValue, ConstDecl, ConstValues, ConfigDef, Expectation,

@@ -34,8 +34,20 @@ export function oneOf<const T extends ConstValue>(values: readonly T[], defaultV
  * One successor of a choice over the state (TLA+ `\E m \in msgs : Receive(m)`), with the values that tell it from
  * its siblings: the trace shows them after the instance's own parameters, `RcvPrepared(rm="r2")`. Made by `choice`.
  */
+/**
+ * Choices are recognised by this brand, not by `instanceof`: a spec loaded through another module instance of
+ * tlats (a test harness, a second loader) makes Choices of another class object.
+ */
+const CHOICE_BRAND = Symbol.for('tlats.choice');
+
 export class Choice<S> {
+  readonly [CHOICE_BRAND] = true;
   constructor(readonly params: Params, readonly state: S) {}
+}
+
+/** True for a value made by `choice`, whichever copy of tlats made it. */
+export function isChoice(x: unknown): x is Choice<unknown> {
+  return typeof x === 'object' && x !== null && (x as { [CHOICE_BRAND]?: unknown })[CHOICE_BRAND] === true;
 }
 
 /** A successor labelled with the values chosen: `choice({ m }, { ...s, msgs: s.msgs.remove(m) })`. */

@@ -136,6 +136,22 @@ describe('labelled choices', () => {
     expect(r.coverage.actions.find((a) => a.action === 'TMRcvPrepared')!.instances.map((i) => i.label)).toEqual(['TMRcvPrepared']);
   });
 
+  test('a choice made by another copy of tlats (another module instance) is still a choice, not a bad state', async () => {
+    // What a second load of src/spec.ts would make: an object of another class carrying the same brand.
+    class OtherCopysChoice { readonly [Symbol.for('tlats.choice')] = true; constructor(readonly params: object, readonly state: object) {} }
+    const spec = defineSpec({
+      name: 'ForeignChoice',
+      init: () => ({ n: 0 }),
+      actions: {
+        Step: (s: { n: number }) => (s.n < 2 ? [new OtherCopysChoice({ to: s.n + 1 }, { n: s.n + 1 }) as never] : null),
+      },
+      invariants: { belowTwo: (s) => s.n < 2 },
+    });
+    const r = await check(spec);
+    // By hand: 0 -> 1 -> 2, and n = 2 breaks belowTwo after two steps labelled with their choices.
+    expect(r.violations[0]!.trace.map((s) => s.label)).toEqual([null, 'Step(to=1)', 'Step(to=2)']);
+  });
+
   test('a choice whose values cannot be a label is refused when the trace is shown, naming the action', async () => {
     const spec = defineSpec({
       name: 'BadChoice',

@@ -6,7 +6,7 @@
  *
  * `ModelOptions` is plain data: a worker thread receives it whole and builds the same model.
  */
-import { Choice, type ConstValue, type Spec, type Step } from '../../src/spec.ts';
+import { isChoice, type Choice, type ConstValue, type Spec, type Step } from '../../src/spec.ts';
 import { EncodeError, SpecEvalError, describeError } from '../errors.ts';
 import type { Codec } from '../codec/codec.ts';
 import { Fingerprinter } from '../codec/fingerprint.ts';
@@ -90,7 +90,7 @@ export class Model {
     const list = Array.isArray(r) ? r : [r];
     const out: unknown[] = [];
     for (const x of list) {
-      const s = x instanceof Choice ? x.state : x;
+      const s = isChoice(x) ? x.state : x;
       this.checkIsState(s, who);
       out.push(s);
     }
@@ -105,9 +105,9 @@ export class Model {
     if (r === null || r === undefined || r === false) return [];
     const list = Array.isArray(r) ? r : [r];
     return list.map((x) => {
-      const s = x instanceof Choice ? x.state : x;
+      const s = isChoice(x) ? x.state : x;
       this.checkIsState(s, step.label);
-      return { state: s, label: x instanceof Choice ? this.choiceLabelOf(step, x) : step.label };
+      return { state: s, label: isChoice(x) ? this.choiceLabelOf(step, x) : step.label };
     });
   }
 

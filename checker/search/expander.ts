@@ -10,7 +10,7 @@
  * Violations are not reported as they are met: each is a candidate with a canonical key (./candidates.ts), and per
  * property only the smallest candidate of the level is kept.
  */
-import { Choice } from '../../src/spec.ts';
+import { isChoice } from '../../src/spec.ts';
 import { MemoryBudgetError } from '../errors.ts';
 import { atState } from '../model/evaluation.ts';
 import type { Model } from '../model/model.ts';
@@ -183,7 +183,7 @@ export class Expander {
   private stage(from: unknown, successor: unknown, instance: number, index: number, who: string): void {
     const m = this.model;
     // A labelled choice is one successor like any other: its label matters only to traces, which rebuild it.
-    const to = successor instanceof Choice ? successor.state : successor;
+    const to = isChoice(successor) ? successor.state : successor;
     if (to === null || typeof to !== 'object' || Array.isArray(to)) m.checkIsState(to, who);
     this.generated++;
     const n = m.encodeAndFingerprint(to, who, from);
