@@ -8,6 +8,9 @@
  *   npm run bench -- --quick      filter N=5 only, no peers (a smoke run)
  *   npm run bench -- --no-peers   skip run-peers.sh
  *   npm run bench -- --filter-only   only the filter lock (and the peers)
+ *   npm run bench -- --twophase-only  only TwoPhase with RM = r1..r8: specs/twophase.ts (Immutable.js, schema) with 1
+ *                                    and 2 workers, the same spec without its schema, specs/twophase-plain.ts (plain
+ *                                    arrays), and TLC on the same model (bench/peers/TwoPhase.tla) with 1 and 2 workers
  *   npm run bench -- --live-only     only the liveness benchmark: starvation freedom of the filter lock at N=5 and
  *                                    N=6 with 1 and 2 workers, beside the safety-only runs, and SPIN and TLC on the
  *                                    same property (bench/peers/peers-liveness.sh)
@@ -26,13 +29,14 @@ interface Case { name: string; args: string[]; workers: number }
 
 const N = quick ? 5 : 6;
 const liveOnly = process.argv.includes('--live-only');
+const twoPhaseOnly = process.argv.includes('--twophase-only');
 const filterArgs = (n: number) => ['specs/filter.ts', '--config', 'N5', '--const', `N=${n}`, '--memory', n <= 5 ? '16M' : '150M'];
-const cases: Case[] = liveOnly ? [] : [
+const cases: Case[] = liveOnly || twoPhaseOnly ? [] : [
   { name: `filter N=${N}`, args: filterArgs(N), workers: 1 },
   { name: `filter N=${N}`, args: filterArgs(N), workers: 2 },
 ];
 // The liveness benchmark: the same model with starvation freedom, beside the safety-only run of the same size.
-const live = !quick && !process.argv.includes('--filter-only');
+const live = !quick && !twoPhaseOnly && !process.argv.includes('--filter-only');
 if (live) {
   for (const n of [5, 6]) {
     for (const workers of [1, 2]) {
@@ -41,13 +45,23 @@ if (live) {
     }
   }
 }
-if (!quick && !liveOnly && !process.argv.includes('--filter-only')) {
+if (!quick && !liveOnly && !twoPhaseOnly && !process.argv.includes('--filter-only')) {
   const mmu = [
     ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
     ['specs/clear_refs.ts', '--config', 'ats', '--const', 'cpus=3', '--const', 'devices=3'],
   ];
   for (const args of mmu) for (const workers of [1, 2]) cases.push({ name: `${args[0]!.replace('specs/', '')} ${args.slice(1).filter((a) => !a.startsWith('--')).join(' ')}`, args: [...args, '--continue'], workers });
+}
+
+// TwoPhase with RM = r1..r8 (1,745,408 distinct states): the Immutable.js spec with and without its schema, the
+// plain-array spec, and TLC on the same model (bench/peers/TwoPhase.tla, TwoPhase_R8.cfg).
+const RM8 = 'RM=r1,r2,r3,r4,r5,r6,r7,r8';
+const twoPhase = !quick && !liveOnly && !process.argv.includes('--filter-only');
+if (twoPhase) {
+  for (const workers of [1, 2]) cases.push({ name: 'twophase RM=8', args: ['specs/twophase.ts', '--const', RM8], workers });
+  cases.push({ name: 'twophase RM=8 no schema', args: ['bench/twophase-generic.ts', '--const', RM8], workers: 1 });
+  for (const workers of [1, 2]) cases.push({ name: 'twophase-plain RM=8', args: ['specs/twophase-plain.ts', '--const', RM8], workers });
 }
 
 interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number }
@@ -108,6 +122,38 @@ for (const c of cases) {
 rmSync(dir, { recursive: true, force: true });
 const peerRows = peers ? runPeers() : [];
 for (const p of peerRows) console.log(`peer ${p.peer} n=${N}: ${fmt(p.states)} states, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} states/s, peak RSS ${fmt(p.rssMiB)} MiB (${fmt((p.rssMiB * 2 ** 20) / p.states, 1)} B/state)`);
+
+/** TLC on bench/peers/TwoPhase.tla with RM = r1..r8: whole-process wall time, as for tlats. */
+function runTlcTwoPhase(workers: number): { wall: number; distinct: number } | undefined {
+  const jar = process.env.TLA2TOOLS ?? resolve(root, '../shared/bench/peers/tla2tools.jar');
+  if (!existsSync(jar)) { console.log(`(TLC skipped: ${jar} not found)`); return undefined; }
+  const meta = mkdtempSync(join(tmpdir(), 'tlats-tlc-'));
+  const started = performance.now();
+  const r = spawnSync('java', ['-XX:+UseParallelGC', '-Xmx6g', '-cp', jar, 'tlc2.TLC', '-workers', String(workers), '-config', 'TwoPhase_R8.cfg',
+    '-metadir', meta, 'TwoPhase.tla'], { cwd: resolve(root, 'bench/peers'), encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  rmSync(meta, { recursive: true, force: true });
+  const m = /([\d,]+) distinct states found/.exec(r.stdout ?? '');
+  if (!m) { console.log(`(TLC failed on TwoPhase: ${(r.stderr || r.stdout || String(r.error)).trim().slice(0, 300)})`); return undefined; }
+  return { wall, distinct: Number(m[1]!.replace(/,/g, '')) };
+}
+
+if (twoPhase) {
+  const tlc = peers ? [1, 2].map((w) => ({ workers: w, r: runTlcTwoPhase(w) })) : [];
+  for (const { workers, r } of tlc) if (r) console.log(`peer TLC TwoPhase RM=8 workers=${workers}: ${fmt(r.distinct)} distinct, ${fmt(r.wall, 2)} s wall`);
+  const row = (name: string, w: number) => rows.find((r) => r.name === name && r.workers === w)!;
+  const tlc1 = tlc.find((x) => x.workers === 1)?.r;
+  console.log('\nTwoPhase RM=8 (whole-process wall time; goals of issue #9):');
+  const s1 = row('twophase RM=8', 1), s2 = row('twophase RM=8', 2), g1 = row('twophase RM=8 no schema', 1);
+  const p1 = row('twophase-plain RM=8', 1), p2 = row('twophase-plain RM=8', 2);
+  if (tlc1) {
+    console.log(`  schema, 1 worker / TLC 1 worker: ${fmt(tlc1.wall / s1.wall, 2)}x (goal 5x)`);
+    console.log(`  no schema, 1 worker / TLC 1 worker: ${fmt(tlc1.wall / g1.wall, 2)}x (goal 3x)`);
+    console.log(`  plain arrays, 1 worker / TLC 1 worker: ${fmt(tlc1.wall / p1.wall, 2)}x`);
+  }
+  console.log(`  schema, 2 workers / 1 worker: ${fmt(s1.wall / s2.wall, 2)}x (goal 1.7x); plain arrays: ${fmt(p1.wall / p2.wall, 2)}x`);
+}
+if (twoPhaseOnly) process.exit(0);
 
 const livePeers = live && peers ? runLivePeers() : [];
 for (const p of livePeers) console.log(`peer ${p.peer} n=${p.n}: ${fmt(p.states)} states stored, ${fmt(p.wall, 2)} s wall, peak RSS ${fmt(p.rssMiB)} MiB, errors ${p.errors}`);

@@ -138,7 +138,8 @@ describe('labelled choices', () => {
 
   test('a choice made by another copy of tlats (another module instance) is still a choice, not a bad state', async () => {
     // What a second load of src/spec.ts would make: an object of another class carrying the same brand.
-    class OtherCopysChoice { readonly [Symbol.for('tlats.choice')] = true; constructor(readonly params: object, readonly state: object) {} }
+    const brand: unique symbol = Symbol.for('tlats.choice') as never;
+    class OtherCopysChoice { readonly [brand] = true; constructor(readonly params: object, readonly state: object) {} }
     const spec = defineSpec({
       name: 'ForeignChoice',
       init: () => ({ n: 0 }),
