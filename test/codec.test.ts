@@ -282,6 +282,25 @@ describe('GenericCodec: properties over random values', () => {
     }), { numRuns: 1000 });
   });
 
+  it('a successor sharing collections with the decoded parent encodes as a fresh codec encodes it', () => {
+    // GenericCodec copies the words of collections its last decode built: kept collections, moved to other places
+    // or nested in new ones, must give exactly the words of a codec that never decoded anything.
+    fc.assert(fc.property(fc.array(valueArb, { minLength: 1, maxLength: 4 }), valueArb, fc.nat(), (parts, fresh, pick) => {
+      const c = new GenericCodec();
+      const parentValue = { parts: List(parts), extra: ISet([1, 2]) };
+      const w = words(c, parentValue);
+      const parent = c.decode(Int32Array.from(w), 0, w.length) as { parts: List<unknown>; extra: ISet<number> };
+      const kept = parent.parts.get(pick % parts.length);
+      const successors = [
+        { ...parent, extra: parent.extra.add(3) },
+        { parts: parent.parts.push(fresh), extra: parent.extra },
+        { moved: [kept, parent.extra], parts: IMap([['k', parent.parts]]) },
+        parent,
+      ];
+      for (const s of successors) expect(words(c, s)).toEqual(generic(s));
+    }), { numRuns: 500 });
+  });
+
   it('decode(encode(v)) is v, and encodes the same again', () => {
     fc.assert(fc.property(valueArb, (v) => {
       const c = new GenericCodec();
@@ -379,6 +398,22 @@ describe('SchemaCodec: round trips', () => {
       const rnd = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
       expect(words(codec, shuffled(a, rnd))).toEqual(words(codec, a));
       expect(words(codec, a).join(',') === words(codec, b).join(',')).toBe(canonical(a) === canonical(b));
+    }), { numRuns: 500 });
+  });
+
+  it('a successor that keeps some of its decoded parent\'s collections encodes as a fresh codec encodes it', () => {
+    // The codec remembers what its last decode built and encodes those objects from the parent's words: any mix of
+    // kept and new fields must give the words of a codec that never decoded anything.
+    const fields = ['list', 'map', 'set', 'nested', 'rec', 'arr'] as const;
+    fc.assert(fc.property(arbOf(everyKind), arbOf(everyKind), fc.array(fc.boolean(), { minLength: fields.length, maxLength: fields.length }), (a, b, keep) => {
+      const c = new SchemaCodec(everyKind);
+      const parent = c.decode(Int32Array.from(words(c, a)), 0, c.fixedWidth) as Record<string, unknown>;
+      const next: Record<string, unknown> = { ...(b as Record<string, unknown>) };
+      fields.forEach((f, i) => { if (keep[i]) next[f] = parent[f]; });
+      expect(words(c, next)).toEqual(words(new SchemaCodec(everyKind), next));
+      // ... and equal sets decode to one object (the decode cache), still equal to the value.
+      const again = c.decode(Int32Array.from(words(c, a)), 0, c.fixedWidth) as Record<string, unknown>;
+      expect(again.set).toBe(parent.set);
     }), { numRuns: 500 });
   });
 
