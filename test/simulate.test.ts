@@ -29,7 +29,7 @@ describe('simulation', () => {
   test('the same seed gives the same behaviours, violation and statistics; another seed other behaviours', async () => {
     const loaded = await loadSpec('specs/filter.ts');
     const run = (seed: number) => simulate(loaded, { config: 'N3', seed, depth: 60, traces: 300 });
-    const a = run(42), b = run(42), c = run(43);
+    const a = await run(42), b = await run(42), c = await run(43);
     expect(b.stats.steps).toBe(a.stats.steps);
     expect(b.stats.distinct).toBe(a.stats.distinct);
     expect(a.stats.behaviours).toBe(300);
@@ -40,21 +40,21 @@ describe('simulation', () => {
   test('NaiveLock: the planted race is found and shortened to its 5 states, a real behaviour', async () => {
     const loaded = await loadSpec('specs/naive_lock.ts');
     for (const seed of [1, 2, 3, 99]) {
-      const r = simulate(loaded, { seed, depth: 100, traces: 1000 });
+      const r = await simulate(loaded, { seed, depth: 100, traces: 1000 });
       expect(r.violation?.property).toBe('mutex');
       expect(r.violation!.trace).toHaveLength(5);
       expect(r.violation!.foundLength).toBeGreaterThanOrEqual(5);
       expect(r.exitCode).toBe(12);
       expect(await isBehaviour('specs/naive_lock.ts', undefined, r)).toBe(true);
       // Found again by running exactly up to its behaviour.
-      const again = simulate(loaded, { seed, depth: 100, traces: r.violation!.behaviour + 1 });
+      const again = await simulate(loaded, { seed, depth: 100, traces: r.violation!.behaviour + 1 });
       expect(again.violation).toEqual(r.violation);
     }
   });
 
   test('DieHard: a solution found at random, shortened, is still a solution of at least 7 states', async () => {
     const loaded = await loadSpec('specs/diehard.ts');
-    const r = simulate(loaded, { config: 'solve', seed: 5, depth: 100, traces: 10_000 });
+    const r = await simulate(loaded, { config: 'solve', seed: 5, depth: 100, traces: 10_000 });
     expect(r.violation?.property).toBe('NotSolved');
     const last = r.violation!.trace.at(-1)!.state as { big: number };
     expect(last.big).toBe(4);
@@ -65,7 +65,7 @@ describe('simulation', () => {
 
   test('deadlock is found by simulation too (the misspelt-parameter fixture deadlocks after one step)', async () => {
     const loaded = await loadSpec('test/fixtures/misspelt-param.ts');
-    const r = simulate(loaded, { seed: 1, depth: 10, traces: 5 });
+    const r = await simulate(loaded, { seed: 1, depth: 10, traces: 5 });
     expect([r.violation?.property, r.violation?.trace.length, r.exitCode]).toEqual(['deadlock', 2, 11]);
   });
 });
