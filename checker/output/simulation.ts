@@ -29,8 +29,12 @@ export function formatSimulation(r: SimResult, file: string, fullTrace: boolean)
     out.push(`No error found in ${n(s.behaviours)} behaviour${s.behaviours === 1 ? '' : 's'} (a simulation samples behaviours: it proves nothing about the others).`);
   }
   const rate = s.seconds > 0 ? Math.round(s.steps / s.seconds) : 0;
-  out.push(`${n(s.behaviours)} behaviours, ${n(s.steps)} steps, ${n(s.distinct)} distinct states seen, the longest behaviour ${states1(s.deepest)}.`,
-    `Finished in ${s.seconds < 1 ? `${Math.max(1, Math.round(s.seconds * 1000))} ms` : `${s.seconds.toFixed(2)} s (${n(rate)} steps/s)`}.`);
+  const distinct = s.distinctCapped
+    ? `at least ${n(s.distinct)} distinct states seen (counting stopped when the fingerprint table reached the --memory budget)`
+    : `${n(s.distinct)} distinct states seen`;
+  const threads = r.workers > 1 ? `${n(r.workers)} workers` : 'in the main thread';
+  out.push(`${n(s.behaviours)} behaviours, ${n(s.steps)} steps, ${distinct}, the longest behaviour ${states1(s.deepest)}.`,
+    `Finished in ${s.seconds < 1 ? `${Math.max(1, Math.round(s.seconds * 1000))} ms (${threads})` : `${s.seconds.toFixed(2)} s (${n(rate)} steps/s, ${threads})`}.`);
   return out.join('\n');
 }
 

@@ -74,7 +74,8 @@ export interface SimResult {
 /** Behaviour numbers are int32 words shared by the threads; the generator's stream is 32 bits anyway. */
 export const MAX_BEHAVIOURS = 2 ** 31 - 1024;
 const NONE = 2 ** 31 - 1;
-const INITIAL_CAPACITY = 1 << 16;
+/** 12 MiB: a run of a few seconds does not spend its time doubling the table. */
+const INITIAL_CAPACITY = 1 << 20;
 /** The main thread walks in slices this long, then looks at the clock, SIGINT and its workers. */
 const SLICE_MS = 25;
 
@@ -132,25 +133,30 @@ export async function simulate(loaded: LoadedSpec, o: SimulateOptions): Promise<
   };
 
   // The main thread alone: everything with one worker; the first `localMs` otherwise, and until the crew is ready.
-  const localUntil = workers > 1 ? started + (o.localMs ?? 200) : Infinity;
+  // With localMs 0 it does not walk at all (tests: a spec that ends its thread must not end the test process).
+  const localMs = workers > 1 ? o.localMs ?? 200 : Infinity;
+  const localUntil = started + localMs;
   let crew: Crew | undefined;
   let crewFailed: unknown;
   let starting: Promise<void> | undefined;
   let over = false;
   while (!over && !crew) {
-    const sliceEnd = performance.now() + SLICE_MS;
-    do {
-      if (distinct.wantsGrowth) grow();
-      const n = claimOne(coord, limit);
-      if (n < 0) { over = true; break; }
-      if (local.run(n)) offerViolation(coord, n);
-    } while (performance.now() < sliceEnd);
-    look();
-    if (crewFailed) throw crewFailed;
-    if (over) break;
     if (!starting && performance.now() >= localUntil) {
       starting = acquireCrew(workers).then((c) => { crew = c; }, (e: unknown) => { crewFailed = e; });
     }
+    if (localMs === 0) await starting;
+    else {
+      const sliceEnd = performance.now() + SLICE_MS;
+      do {
+        if (distinct.wantsGrowth) grow();
+        const n = claimOne(coord, limit);
+        if (n < 0) { over = true; break; }
+        if (local.run(n)) offerViolation(coord, n);
+      } while (performance.now() < sliceEnd);
+    }
+    look();
+    if (crewFailed) throw crewFailed;
+    if (over) break;
     await tick();
   }
   if (!crew && starting) {
