@@ -52,7 +52,7 @@ fi
 if [ -z "${PEERS_NO_QUINT:-}" ]; then
   quint="$here/quint/node_modules/.bin/quint"
   if [ ! -x "$quint" ]; then
-    npm install --prefix "$here/quint" --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || { echo "peers-simulate: could not install Quint" >&2; exit 2; }
+    npm ci --prefix "$here/quint" --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || { echo "peers-simulate: could not install Quint" >&2; exit 2; }
   fi
   sed "s/pure val N = [0-9]*/pure val N = $N/" "$peers/filter.qnt" >filter.qnt
   grep -q "pure val N = $N\$" filter.qnt || { echo "peers-simulate: could not set N in filter.qnt" >&2; exit 3; }
