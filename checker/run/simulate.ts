@@ -140,34 +140,44 @@ export async function simulate(loaded: LoadedSpec, o: SimulateOptions): Promise<
   let crewFailed: unknown;
   let starting: Promise<void> | undefined;
   let over = false;
-  while (!over && !crew) {
-    if (!starting && performance.now() >= localUntil) {
-      starting = acquireCrew(workers).then((c) => { crew = c; }, (e: unknown) => { crewFailed = e; });
+  /** Walks here until the run is over or the workers are ready. */
+  const walkHere = async () => {
+    while (!over && !crew) {
+      if (!starting && performance.now() >= localUntil) {
+        starting = acquireCrew(workers).then((c) => { crew = c; }, (e: unknown) => { crewFailed = e; });
+      }
+      if (localMs === 0) await starting;
+      else {
+        const sliceEnd = performance.now() + SLICE_MS;
+        do {
+          if (distinct.wantsGrowth) grow();
+          const n = claimOne(coord, limit);
+          if (n < 0) { over = true; break; }
+          if (local.run(n)) offerViolation(coord, n);
+        } while (performance.now() < sliceEnd);
+      }
+      look();
+      if (crewFailed) throw crewFailed;
+      if (!over) await tick();
     }
-    if (localMs === 0) await starting;
-    else {
-      const sliceEnd = performance.now() + SLICE_MS;
-      do {
-        if (distinct.wantsGrowth) grow();
-        const n = claimOne(coord, limit);
-        if (n < 0) { over = true; break; }
-        if (local.run(n)) offerViolation(coord, n);
-      } while (performance.now() < sliceEnd);
-    }
-    look();
-    if (crewFailed) throw crewFailed;
-    if (over) break;
-    await tick();
+  };
+  // Workers that become ready after the main thread is done (or failed) are kept for the next run.
+  const keepLateCrew = () => { void starting?.then(() => { if (crew) void releaseCrew(crew, false); }); };
+  try {
+    await walkHere();
+  } catch (e) {
+    if (!crew) keepLateCrew();
+    throw e;
   }
-  if (!crew && starting) {
-    // Over before the workers were ready: they are kept for the next run (the CLI ends them at exit).
-    void starting.then(() => { if (crew) void releaseCrew(crew, false); });
-  }
+  // Over before the workers were ready (the CLI ends them at exit).
+  if (!crew) keepLateCrew();
+  let threads = 1;
   if (crew && !over) {
     let failed = true;
     try {
       while (distinct.wantsGrowth) grow();
       distinct.flush();
+      threads = crew.handles.length;
       await walkOnWorkers(crew.handles, { loaded, model, o, limit, coord, statsBuffer, distinct, grow, look });
       failed = false;
     } finally {
@@ -181,7 +191,7 @@ export async function simulate(loaded: LoadedSpec, o: SimulateOptions): Promise<
   const s = merged();
   const base = {
     specName: loaded.spec.name, config: o.config, seed: o.seed, depth: o.depth, properties: model.properties.list, stats: s,
-    workers: crew ? crew.handles.length : 1, interrupted,
+    workers: threads, interrupted,
   };
   const best = Atomics.load(coord, SimCoord.best);
   if (best === NONE) return { ...base, exitCode: interrupted ? ExitCode.interrupted : ExitCode.ok };
