@@ -116,20 +116,21 @@ export class Simulator {
     const m = this.model;
     const instances = m.instances;
     let count = 0;
-    for (let i = 0; i < instances.length; i++) {
-      const inst = instances[i]!;
-      let r: unknown;
-      try {
-        r = inst.run(from);
-      } catch (e) {
-        throw m.evalError(`evaluating action ${inst.step.label}`, e, from);
+    let i = 0;
+    // One try for the whole loop (not one per instance): `i` says which instance threw.
+    try {
+      for (; i < instances.length; i++) {
+        const r: unknown = instances[i]!.run(from);
+        if (r === null || r === undefined || r === false) continue;
+        if (Array.isArray(r)) {
+          for (let k = 0; k < r.length; k++) count = this.keep(from, r[k], i, k, count);
+        } else {
+          count = this.keep(from, r, i, 0, count);
+        }
       }
-      if (r === null || r === undefined || r === false) continue;
-      if (Array.isArray(r)) {
-        for (let k = 0; k < r.length; k++) count = this.keep(from, r[k], i, k, count);
-      } else {
-        count = this.keep(from, r, i, 0, count);
-      }
+    } catch (e) {
+      // A SpecEvalError from keep (not a state, a failing constraint) passes through evalError unchanged.
+      throw m.evalError(`evaluating action ${instances[i]!.step.label}`, e, from);
     }
     return count;
   }
