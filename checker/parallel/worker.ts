@@ -1,9 +1,9 @@
 /**
  * A search worker thread. It loads the spec itself (no state object ever crosses threads), builds the model from
  * the whole model options the coordinator sent, attaches to the shared seen-table and coordination words, and for
- * each level claims frontier work from the shared counter and expands it. A simulation run (`simulate`) is handed to
- * ./sim-worker.ts. It pauses when the table must grow (the
- * coordinator rehashes, then sends the new table) and stops when asked. The messages are in ./protocol.ts.
+ * each level claims frontier work from the shared counter and expands it. It pauses when the table must grow (the
+ * coordinator rehashes, then sends the new table) and stops when asked. A simulation run (`simulate`) is handed to
+ * ./sim-worker.ts. The messages are in ./protocol.ts.
  */
 import { parentPort } from 'node:worker_threads';
 import { CheckerError, SpecEvalError } from '../errors.ts';

@@ -3,8 +3,8 @@
  * uniformly among all successors of all action instances that stay inside the model (the state and action
  * constraints), checking the invariants on every state, the action properties on every step, and deadlock (a state
  * with no successor at all). Behaviour number i draws its random numbers from a generator seeded by (seed, i) alone,
- * so it is the same whoever runs it: the behaviours are split among the callers by index, and the violation
- * reported is the one of the smallest behaviour index, found by running every smaller index to its end. For a
+ * so it is the same whoever runs it: the threads claim behaviours by number (checker/run/simulate.ts), and the
+ * violation reported is the one of the smallest number, found by running every smaller number to its end. For a
  * given seed and behaviour count the result is the same for any number of workers and any run.
  *
  * A violating behaviour is then shortened: blocks of steps are dropped (halves, quarters, ... single steps, as in
