@@ -23,6 +23,7 @@ export function formatSimulation(r: SimResult, file: string, fullTrace: boolean)
       formatTrace(v.trace, fullTrace),
       '',
       `Again: npx tlats ${file}${r.config !== undefined ? ` --config ${r.config}` : ''} --simulate --seed ${r.seed} --depth ${r.depth} --traces ${v.behaviour + 1}`);
+    if (r.interrupted) out.push('Interrupted (SIGINT) after this was found: behaviours with smaller numbers may not have been walked to their end, so it need not be the first; the command above finds the first.');
   } else if (r.interrupted) {
     out.push('Interrupted (SIGINT): the statistics so far.');
   } else {
