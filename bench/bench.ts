@@ -14,6 +14,9 @@
  *   npm run bench -- --live-only     only the liveness benchmark: starvation freedom of the filter lock at N=5 and
  *                                    N=6 with 1 and 2 workers, beside the safety-only runs, and SPIN and TLC on the
  *                                    same property (bench/peers/peers-liveness.sh)
+ *   npm run bench -- --sim-only      only the simulation benchmark: random behaviours of the filter lock at N=8
+ *                                    (--simulate, 1 and 2 workers) beside TLC's -simulate (1 and 2 workers) and
+ *                                    Quint's simulator (bench/peers/peers-simulate.sh); also part of a whole run
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,13 +33,14 @@ interface Case { name: string; args: string[]; workers: number }
 const N = quick ? 5 : 6;
 const liveOnly = process.argv.includes('--live-only');
 const twoPhaseOnly = process.argv.includes('--twophase-only');
+const simOnly = process.argv.includes('--sim-only');
 const filterArgs = (n: number) => ['specs/filter.ts', '--config', 'N5', '--const', `N=${n}`, '--memory', n <= 5 ? '16M' : '150M'];
-const cases: Case[] = liveOnly || twoPhaseOnly ? [] : [
+const cases: Case[] = liveOnly || twoPhaseOnly || simOnly ? [] : [
   { name: `filter N=${N}`, args: filterArgs(N), workers: 1 },
   { name: `filter N=${N}`, args: filterArgs(N), workers: 2 },
 ];
 // The liveness benchmark: the same model with starvation freedom, beside the safety-only run of the same size.
-const live = !quick && !twoPhaseOnly && !process.argv.includes('--filter-only');
+const live = !quick && !twoPhaseOnly && !simOnly && !process.argv.includes('--filter-only');
 if (live) {
   for (const n of [5, 6]) {
     for (const workers of [1, 2]) {
@@ -45,7 +49,7 @@ if (live) {
     }
   }
 }
-if (!quick && !liveOnly && !twoPhaseOnly && !process.argv.includes('--filter-only')) {
+if (!quick && !liveOnly && !twoPhaseOnly && !simOnly && !process.argv.includes('--filter-only')) {
   const mmu = [
     ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
@@ -57,7 +61,7 @@ if (!quick && !liveOnly && !twoPhaseOnly && !process.argv.includes('--filter-onl
 // TwoPhase with RM = r1..r8 (1,745,408 distinct states): the Immutable.js spec with and without its schema, the
 // plain-array spec, and TLC on the same model (bench/peers/TwoPhase.tla, TwoPhase_R8.cfg).
 const RM8 = 'RM=r1,r2,r3,r4,r5,r6,r7,r8';
-const twoPhase = !quick && !liveOnly && !process.argv.includes('--filter-only');
+const twoPhase = !quick && !liveOnly && !simOnly && !process.argv.includes('--filter-only');
 if (twoPhase) {
   for (const workers of [1, 2]) cases.push({ name: 'twophase RM=8', args: ['specs/twophase.ts', '--const', RM8], workers });
   cases.push({ name: 'twophase RM=8 no schema', args: ['bench/twophase-generic.ts', '--const', RM8], workers: 1 });
@@ -109,6 +113,32 @@ function runLivePeers(): LivePeer[] {
   return out;
 }
 
+interface SimRow { workers: number; behaviours: number; steps: number; seconds: number; wall: number; rate: number }
+
+/** One `--simulate` run through the CLI; its figures parsed from the text it prints (simulation has no --json). */
+function runSimulation(n: number, workers: number, traces: number): SimRow {
+  const args = ['bin/check.mjs', 'specs/filter.ts', '--const', `N=${n}`, '--simulate', '--seed', '1', '--depth', '100', '--traces', String(traces), '--workers', String(workers), '--quiet'];
+  const started = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  const counts = /([\d,]+) behaviours, ([\d,]+) steps/.exec(r.stdout);
+  const time = /Finished in ([\d.]+) s \(([\d,]+) steps\/s/.exec(r.stdout);
+  if (r.status !== 0 || !counts || !time) throw new Error(`--simulate workers=${workers}: exit ${r.status}\n${r.stdout}${r.stderr}`);
+  const num = (x: string) => Number(x.replace(/,/g, ''));
+  return { workers, behaviours: num(counts[1]!), steps: num(counts[2]!), seconds: Number(time[1]), wall, rate: num(time[2]!) };
+}
+
+interface SimPeer { peer: string; traces: number; steps: number; wall: number; rate: number }
+
+function runSimPeers(n: number): SimPeer[] {
+  const r = spawnSync('bash', [resolve(root, 'bench/peers/peers-simulate.sh'), String(n)], { encoding: 'utf8' });
+  if (r.status !== 0) { console.log(`(simulation peers failed: ${r.stderr.trim()})`); }
+  return r.stdout.trim().split('\n').filter((l) => l.startsWith('peer=')).map((line) => {
+    const f = Object.fromEntries(line.split(' ').map((kv) => kv.split('=') as [string, string]));
+    return { peer: f.peer!, traces: Number(f.traces), steps: Number(f.steps), wall: Number(f.wall_s), rate: Number(f.steps_per_s) };
+  });
+}
+
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const dir = mkdtempSync(join(tmpdir(), 'tlats-bench-'));
@@ -120,7 +150,7 @@ for (const c of cases) {
   console.log(`tlats ${row.name} workers=${row.workers}: ${fmt(row.distinct)} distinct, ${fmt(row.generated)} generated, ${fmt(row.seconds, 2)} s search (${fmt(row.wall, 2)} s wall), ${fmt(row.rate)} distinct/s, peak RSS ${fmt(row.rssMiB)} MiB (${fmt((row.rssMiB * 2 ** 20) / row.distinct, 1)} B/state)`);
 }
 rmSync(dir, { recursive: true, force: true });
-const peerRows = peers ? runPeers() : [];
+const peerRows = peers && !simOnly && !twoPhaseOnly ? runPeers() : [];
 for (const p of peerRows) console.log(`peer ${p.peer} n=${N}: ${fmt(p.states)} states, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} states/s, peak RSS ${fmt(p.rssMiB)} MiB (${fmt((p.rssMiB * 2 ** 20) / p.states, 1)} B/state)`);
 
 /** TLC on bench/peers/TwoPhase.tla with RM = r1..r8: whole-process wall time, as for tlats. */
@@ -171,6 +201,21 @@ if (live) {
   }
 }
 if (liveOnly) process.exit(0);
+
+// The simulation benchmark (issue 10): steps/s of random behaviours of 100 states at N=8, against TLC and Quint.
+const sim = simOnly || (!quick && !process.argv.includes('--filter-only'));
+if (sim) {
+  const SIM_N = 8;
+  const simRows = [1, 2].map((workers) => runSimulation(SIM_N, workers, 100_000));
+  for (const r of simRows) console.log(`tlats --simulate filter N=${SIM_N} workers=${r.workers}: ${fmt(r.behaviours)} behaviours, ${fmt(r.steps)} steps, ${fmt(r.seconds, 2)} s (${fmt(r.wall, 2)} s wall), ${fmt(r.rate)} steps/s`);
+  const simPeers = peers ? runSimPeers(SIM_N) : [];
+  for (const p of simPeers) console.log(`peer ${p.peer} n=${SIM_N}: ${fmt(p.traces)} behaviours, ${fmt(p.steps)} steps, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} steps/s`);
+  const two = simRows.find((r) => r.workers === 2)!;
+  console.log(`\nSimulation ratios (filter lock N=${SIM_N}, steps/s; tlats by its own time, and by whole-process wall time in brackets; goals: 3x TLC, 50x Quint):`);
+  console.log(`  tlats 2 workers / 1 worker: ${fmt(two.rate / simRows[0]!.rate, 2)}x`);
+  for (const p of simPeers) console.log(`  tlats 2 workers / ${p.peer}: ${fmt(two.rate / p.rate, 2)}x  [${fmt(two.steps / two.wall / p.rate, 2)}x]`);
+  if (simOnly) process.exit(0);
+}
 
 const one = rows.find((r) => r.name.startsWith('filter') && r.workers === 1)!;
 const two = rows.find((r) => r.name.startsWith('filter') && r.workers === 2)!;

@@ -10,6 +10,7 @@ import { MAX_WORKERS } from '../parallel/crew.ts';
 import { checkSuiteFolder } from '../run/suite.ts';
 import { parseSize } from '../units.ts';
 import { DOT_MAX_STATES } from '../run/state-graph.ts';
+import { MAX_BEHAVIOURS } from '../run/simulate.ts';
 
 export interface CliArgs {
   readonly spec?: string;
@@ -137,7 +138,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     simulate: parsed.simulate as boolean,
     seed: wholeNumber('seed', one('seed'), 0, 2 ** 32 - 1, 'a whole number from 0 to 4294967295'),
     depth: wholeNumber('depth', one('depth'), 1, 1e9, 'a whole number of states, at least 1'),
-    traces: wholeNumber('traces', one('traces'), 1, Number.MAX_SAFE_INTEGER, 'a whole number of behaviours, at least 1'),
+    traces: wholeNumber('traces', one('traces'), 1, MAX_BEHAVIOURS, `a whole number of behaviours from 1 to ${MAX_BEHAVIOURS}`),
     seconds: wholeNumber('seconds', one('seconds'), 1, 1e9, 'a whole number of seconds, at least 1'),
   };
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);

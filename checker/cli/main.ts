@@ -186,13 +186,14 @@ function writeDot(file: string, model: Model, r: CheckResult): ExitCodeValue {
 }
 
 /** `--simulate`: random behaviours of one configuration (the spec's defaults without --config). */
-function runSimulateCommand(args: CliArgs, loaded: LoadedSpec, base: CheckOptions): number {
+async function runSimulateCommand(args: CliArgs, loaded: LoadedSpec, base: CheckOptions): Promise<number> {
   if (args.config === 'all') throw new UsageError('--simulate runs one configuration: give --config NAME');
   const seed = args.seed ?? randomInt(2 ** 32);
   const depth = args.depth ?? 100;
   if (!args.quiet) say(formatSimulationHeader({ specName: loaded.spec.name, config: args.config, seed, depth }, args.spec!, Object.keys(loaded.spec.configs ?? {}).length > 0));
-  const r = simulate(loaded, {
+  const r = await simulate(loaded, {
     config: args.config, constants: base.constants, invariants: base.invariants, noDeadlock: base.noDeadlock, shouldStop: base.shouldStop,
+    workers: base.workers, memoryBytes: base.memoryBytes,
     seed, depth, traces: args.traces ?? (args.seconds === undefined ? 1000 : undefined), seconds: args.seconds,
     onProgress: args.quiet ? undefined : (s) => statusLine.draw(`Simulation: ${s.behaviours.toLocaleString('en-US')} behaviours, ${s.steps.toLocaleString('en-US')} steps, ${s.distinct.toLocaleString('en-US')} distinct states seen, ${s.seconds.toFixed(0)} s`),
   });

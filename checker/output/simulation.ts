@@ -23,14 +23,19 @@ export function formatSimulation(r: SimResult, file: string, fullTrace: boolean)
       formatTrace(v.trace, fullTrace),
       '',
       `Again: npx tlats ${file}${r.config !== undefined ? ` --config ${r.config}` : ''} --simulate --seed ${r.seed} --depth ${r.depth} --traces ${v.behaviour + 1}`);
+    if (r.interrupted) out.push('Interrupted (SIGINT) after this was found: behaviours with smaller numbers may not have been walked to their end, so it need not be the first; the command above finds the first.');
   } else if (r.interrupted) {
     out.push('Interrupted (SIGINT): the statistics so far.');
   } else {
     out.push(`No error found in ${n(s.behaviours)} behaviour${s.behaviours === 1 ? '' : 's'} (a simulation samples behaviours: it proves nothing about the others).`);
   }
   const rate = s.seconds > 0 ? Math.round(s.steps / s.seconds) : 0;
-  out.push(`${n(s.behaviours)} behaviours, ${n(s.steps)} steps, ${n(s.distinct)} distinct states seen, the longest behaviour ${states1(s.deepest)}.`,
-    `Finished in ${s.seconds < 1 ? `${Math.max(1, Math.round(s.seconds * 1000))} ms` : `${s.seconds.toFixed(2)} s (${n(rate)} steps/s)`}.`);
+  const distinct = s.distinctCapped
+    ? `at least ${n(s.distinct)} distinct states seen (counting stopped when the fingerprint table reached the --memory budget)`
+    : `${n(s.distinct)} distinct states seen`;
+  const threads = r.workers > 1 ? `${n(r.workers)} workers` : 'in the main thread';
+  out.push(`${n(s.behaviours)} behaviours, ${n(s.steps)} steps, ${distinct}, the longest behaviour ${states1(s.deepest)}.`,
+    `Finished in ${s.seconds < 1 ? `${Math.max(1, Math.round(s.seconds * 1000))} ms (${threads})` : `${s.seconds.toFixed(2)} s (${n(rate)} steps/s, ${threads})`}.`);
   return out.join('\n');
 }
 

@@ -27,6 +27,41 @@ export const Coord = {
   words: 8,
 } as const;
 
+/**
+ * The shared words of a simulation run (`--simulate` with workers; checker/run/simulate.ts). Behaviour numbers are
+ * claimed one at a time from `next`; `best` holds the smallest violating behaviour number found so far (2^31 - 1:
+ * none), so a walker stops claiming past it and abandons a walk of a bigger number.
+ */
+export const SimCoord = {
+  /** Non-zero: abandon the current walk at once (SIGINT, or a failure elsewhere). */
+  stop: 0,
+  /** Non-zero: claim no new behaviour (the time budget is spent); walks under way are finished. */
+  noMore: 1,
+  /** Non-zero: the distinct-state table must grow; every walker pauses after its current behaviour. */
+  pause: 2,
+  /** The next behaviour number to claim. */
+  next: 3,
+  best: 4,
+  words: 8,
+} as const;
+
+/** A simulation worker's orders: walk behaviours claimed from the shared words until none is left. */
+export interface SimulateOrder {
+  readonly specFile: string;
+  readonly specName: string;
+  readonly modelOptions: ModelOptions;
+  readonly seed: number;
+  readonly depth: number;
+  /** Behaviour numbers below this only. */
+  readonly limit: number;
+  /** The distinct-state table; undefined once the memory budget stopped the counting. */
+  readonly table: TableBuffers | undefined;
+  readonly coord: SharedArrayBuffer;
+  /** Float64 statistics slots (checker/search/simulate.ts, STAT_*), one per thread; this worker writes `slot`. */
+  readonly stats: SharedArrayBuffer;
+  readonly slot: number;
+}
+
 /** One run's setup: the spec and its whole model options, and the shared table and coordination words. */
 export interface WorkerSetup {
   readonly specFile: string;
@@ -59,7 +94,9 @@ export type ToWorker =
   | ({ type: 'level' } & LevelOrder)
   | ({ type: 'liveness' } & LivenessOrder)
   | { type: 'resume'; table: TableBuffers }
-  | { type: 'retable'; table: TableBuffers };
+  | { type: 'retable'; table: TableBuffers }
+  | ({ type: 'simulate' } & SimulateOrder)
+  | { type: 'simResume'; table: TableBuffers | undefined };
 
 /** An error inside a worker, as it crosses to the coordinator. */
 export interface WorkerError {
@@ -75,4 +112,6 @@ export type FromWorker =
   | { type: 'paused'; chunks: Chunk[]; records: Int32Array[] }
   | { type: 'done'; generated: number; candidates: Candidate[]; chunks: Chunk[]; records: Int32Array[]; coverage: Float64Array }
   | { type: 'lassos'; findings: { instance: number; lasso: Lasso }[] }
+  | { type: 'simPaused' }
+  | { type: 'simDone' }
   | WorkerError;

@@ -2,7 +2,8 @@
  * A search worker thread. It loads the spec itself (no state object ever crosses threads), builds the model from
  * the whole model options the coordinator sent, attaches to the shared seen-table and coordination words, and for
  * each level claims frontier work from the shared counter and expands it. It pauses when the table must grow (the
- * coordinator rehashes, then sends the new table) and stops when asked. The messages are in ./protocol.ts.
+ * coordinator rehashes, then sends the new table) and stops when asked. A simulation run (`simulate`) is handed to
+ * ./sim-worker.ts. The messages are in ./protocol.ts.
  */
 import { parentPort } from 'node:worker_threads';
 import { CheckerError, SpecEvalError } from '../errors.ts';
@@ -15,6 +16,7 @@ import { SeenTable } from '../store/seen-table.ts';
 import { Coord, type FromWorker, type LevelOrder, type LivenessOrder, type ToWorker } from './protocol.ts';
 import { checkPattern, Workspace } from '../liveness/check.ts';
 import { BehaviourGraph } from '../liveness/graph.ts';
+import { simulateInWorker } from './sim-worker.ts';
 
 export async function runWorker(): Promise<void> {
   const port = parentPort!;
@@ -50,9 +52,17 @@ export async function runWorker(): Promise<void> {
         send({ type: 'ready' });
         continue;
       }
+      if (msg.type === 'simulate') {
+        const key = `${msg.specFile}\0${msg.specName}`;
+        let loaded = specs.get(key);
+        if (!loaded) { loaded = await loadSpec(msg.specFile, msg.specName); specs.set(key, loaded); }
+        await simulateInWorker(msg, loaded, next, send);
+        continue;
+      }
       if (!expander) throw new Error('a level before setup');
       if (msg.type === 'liveness') { send({ type: 'lassos', findings: checkClaimed(msg, coord) }); continue; }
       if (msg.type === 'retable' || msg.type === 'resume') { expander.table = new SeenTable(msg.table); continue; }
+      if (msg.type === 'simResume') throw new Error('simResume outside a simulation');
       await expandLevel(expander, msg, coord, fixedWidth, next, send);
     }
   } catch (e) {

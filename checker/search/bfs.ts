@@ -49,7 +49,7 @@ export const defaultMemoryBytes = (): number => Math.floor(totalmem() / 4);
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The error a worker reported, as the coordinator rethrows it. */
-function errorFromWorker(m: WorkerError): CheckerError {
+export function errorFromWorker(m: WorkerError): CheckerError {
   if (m.exitCode === ExitCode.evaluation) {
     const e = new SpecEvalError(m.message);
     if (m.at) e.at = m.at;

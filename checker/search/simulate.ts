@@ -3,8 +3,8 @@
  * uniformly among all successors of all action instances that stay inside the model (the state and action
  * constraints), checking the invariants on every state, the action properties on every step, and deadlock (a state
  * with no successor at all). Behaviour number i draws its random numbers from a generator seeded by (seed, i) alone,
- * so it is the same whoever runs it: the behaviours are split among the callers by index, and the violation
- * reported is the one of the smallest behaviour index, found by running every smaller index to its end. For a
+ * so it is the same whoever runs it: the threads claim behaviours by number (checker/run/simulate.ts), and the
+ * violation reported is the one of the smallest number, found by running every smaller number to its end. For a
  * given seed and behaviour count the result is the same for any number of workers and any run.
  *
  * A violating behaviour is then shortened: blocks of steps are dropped (halves, quarters, ... single steps, as in
@@ -13,8 +13,10 @@
  * behaviour kept while it still violates the same property. What is printed is a real behaviour of the spec:
  * only the steps actually taken in the replay are kept.
  */
-import type { Step } from '../../src/spec.ts';
+import { Choice as SpecChoice, type Step } from '../../src/spec.ts';
 import type { Model } from '../model/model.ts';
+import { SimCoord } from '../parallel/protocol.ts';
+import type { DistinctStates } from './sim-distinct.ts';
 
 /** One step of a behaviour: which instance, and which of its successors (index in what it returned). */
 export interface Choice { readonly instance: number; readonly index: number }
@@ -31,8 +33,10 @@ export interface SimViolation {
 export interface SimStats {
   behaviours: number;
   steps: number;
-  /** Distinct states seen (by 53 bits of their fingerprint). */
+  /** Distinct states seen (by their 64-bit fingerprint, in one table shared by every thread). */
   distinct: number;
+  /** The fingerprint table reached the memory budget: `distinct` is a lower bound. */
+  distinctCapped?: boolean;
   /** The most states in one behaviour. */
   deepest: number;
   seconds: number;
@@ -59,7 +63,8 @@ export class Random {
   below(n: number): number { return Math.floor((this.next() / 2 ** 32) * n); }
 }
 
-interface Candidate { readonly to: unknown; readonly choice: Choice; readonly step: Step }
+/** Per-thread statistics slots in a shared Float64Array: each thread writes only its own slot. */
+export const STAT_BEHAVIOURS = 0, STAT_STEPS = 1, STAT_DEEPEST = 2, STAT_WORDS = 4;
 
 interface Replayed {
   readonly states: { label: string | null; state: unknown }[];
@@ -68,37 +73,88 @@ interface Replayed {
   readonly violated: boolean;
 }
 
+/**
+ * One thread's walker. `run(n)` is the hot loop: per step it applies every action instance to the current state,
+ * keeps the successors inside the model in reused buffers (no object per candidate: the spec's own successor
+ * objects are the only garbage), picks one uniformly, fingerprints it into the shared distinct-state table and
+ * checks it. The walk stops early when `coord` says stop, or when a smaller behaviour index has already violated
+ * (what this one finds could not be reported).
+ */
 export class Simulator {
-  readonly stats: SimStats = { behaviours: 0, steps: 0, distinct: 0, deepest: 0, seconds: 0 };
-  private readonly seen = new Set<number>();
+  /** This thread's counts; in `slot` of the shared statistics array after every behaviour. */
+  behaviours = 0;
+  steps = 0;
+  deepest = 0;
   private readonly initial: unknown[];
+  private succ: unknown[] = [];
+  private succInstance = new Int32Array(64);
+  private succIndex = new Int32Array(64);
+  private readonly constrained: boolean;
 
-  constructor(private readonly model: Model, private readonly seed: number, private readonly depth: number) {
+  constructor(
+    private readonly model: Model,
+    private readonly seed: number,
+    private readonly depth: number,
+    readonly distinct: DistinctStates | undefined,
+    private readonly coord: Int32Array,
+    private readonly stats?: Float64Array,
+    private readonly slot = 0,
+  ) {
     this.initial = model.initialStates().filter((s) => model.checks.inModel(undefined, s, undefined));
+    this.constrained = model.spec.constraint !== undefined || model.spec.actionConstraint !== undefined;
   }
 
   private see(state: unknown, who: string): void {
+    const d = this.distinct;
+    if (!d) return;
     this.model.encodeAndFingerprint(state, who);
-    const key = (this.model.fp.high >>> 0) * 2 ** 21 + (this.model.fp.low >>> 11);
-    if (!this.seen.has(key)) { this.seen.add(key); this.stats.distinct++; }
+    d.add(this.model.fp.high, this.model.fp.low);
   }
 
-  /** Every successor of `from` inside the model, in instance order. */
-  successors(from: unknown): Candidate[] {
+  /** Collects every successor of `from` inside the model, in instance order, into the buffers; returns how many. */
+  private collect(from: unknown): number {
     const m = this.model;
-    const out: Candidate[] = [];
-    m.instances.forEach((inst, i) => {
-      let r: unknown;
-      try {
-        r = inst.run(from);
-      } catch (e) {
-        throw m.evalError(`evaluating action ${inst.step.label}`, e, from);
+    const instances = m.instances;
+    let count = 0;
+    let i = 0;
+    // One try for the whole loop (not one per instance): `i` says which instance threw.
+    try {
+      for (; i < instances.length; i++) {
+        const r: unknown = instances[i]!.run(from);
+        if (r === null || r === undefined || r === false) continue;
+        if (Array.isArray(r)) {
+          for (let k = 0; k < r.length; k++) count = this.keep(from, r[k], i, k, count);
+        } else {
+          count = this.keep(from, r, i, 0, count);
+        }
       }
-      m.successorList(r, inst.step.label).forEach((to, index) => {
-        if (m.checks.inModel(from, to, inst.step)) out.push({ to, choice: { instance: i, index }, step: inst.step });
-      });
-    });
-    return out;
+    } catch (e) {
+      // A SpecEvalError from keep (not a state, a failing constraint) passes through evalError unchanged.
+      throw m.evalError(`evaluating action ${instances[i]!.step.label}`, e, from);
+    }
+    return count;
+  }
+
+  private keep(from: unknown, x: unknown, instance: number, index: number, count: number): number {
+    const to = x instanceof SpecChoice ? x.state : x;
+    if (to === null || typeof to !== 'object' || Array.isArray(to)) this.model.checkIsState(to, this.model.instances[instance]!.step.label);
+    if (this.constrained && !this.model.checks.inModel(from, to, this.model.instances[instance]!.step)) return count;
+    if (count === this.succInstance.length) {
+      const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
+      this.succInstance = grow(this.succInstance);
+      this.succIndex = grow(this.succIndex);
+    }
+    this.succ[count] = to;
+    this.succInstance[count] = instance;
+    this.succIndex[count] = index;
+    return count + 1;
+  }
+
+  /** Every successor of `from` inside the model, in instance order (off the hot path: deadlock after a replay). */
+  successors(from: unknown): number {
+    const n = this.collect(from);
+    this.succ.fill(undefined, 0, n);
+    return n;
   }
 
   /** The first property `state` (reached by `step` from `from`) violates, by rank; undefined if none. */
@@ -113,36 +169,61 @@ export class Simulator {
     return undefined;
   }
 
-  /** Runs behaviour number `n`; returns its violation, if any. */
-  run(n: number): SimViolation | undefined {
+  /** Whether the walk of behaviour `n` should stop now: a stop, or a smaller index has violated already. */
+  private abandoned(n: number): boolean {
+    const c = this.coord;
+    return c[SimCoord.stop] !== 0 || c[SimCoord.best]! < n;
+  }
+
+  private publish(): void {
+    const s = this.stats;
+    if (!s) return;
+    const at = this.slot * STAT_WORDS;
+    s[at + STAT_BEHAVIOURS] = this.behaviours;
+    s[at + STAT_STEPS] = this.steps;
+    s[at + STAT_DEEPEST] = this.deepest;
+  }
+
+  /**
+   * Runs behaviour number `n`; returns its violation, if any. With `record`, the violation carries the choices
+   * made (the coordinator re-runs the violating behaviour so, to shorten it; the walkers do not record).
+   */
+  run(n: number, record = false): SimViolation | undefined {
     const rng = new Random(this.seed, n);
     const m = this.model;
-    this.stats.behaviours++;
-    if (this.initial.length === 0) return undefined;
+    this.behaviours++;
+    if (this.initial.length === 0) { this.publish(); return undefined; }
     const initial = rng.below(this.initial.length);
     let state = this.initial[initial];
     this.see(state, 'the initial state');
     const choices: Choice[] = [];
     const bad0 = this.violated(undefined, state, undefined);
-    if (bad0) return { ...bad0, initial, choices, behaviour: n };
+    let found: SimViolation | undefined;
     let length = 1;
-    while (length < this.depth) {
-      const next = this.successors(state);
-      if (next.length === 0) {
-        if (m.properties.deadlockRank >= 0) return { property: 'deadlock', kind: 'deadlock', initial, choices, behaviour: n };
+    if (bad0) found = { ...bad0, initial, choices, behaviour: n };
+    while (!found && length < this.depth) {
+      if (this.abandoned(n)) break;
+      const count = this.collect(state);
+      if (count === 0) {
+        if (m.properties.deadlockRank >= 0) found = { property: 'deadlock', kind: 'deadlock', initial, choices, behaviour: n };
         break;
       }
-      const pick = next[rng.below(next.length)]!;
-      choices.push(pick.choice);
-      this.stats.steps++;
-      this.see(pick.to, pick.step.label);
-      const bad = this.violated(state, pick.to, pick.step);
-      state = pick.to;
+      const k = rng.below(count);
+      const to = this.succ[k];
+      const step = m.instances[this.succInstance[k]!]!.step;
+      if (record) choices.push({ instance: this.succInstance[k]!, index: this.succIndex[k]! });
+      this.steps++;
+      this.see(to, step.label);
+      const bad = this.violated(state, to, step);
+      state = to;
       length++;
-      if (bad) { this.stats.deepest = Math.max(this.stats.deepest, length); return { ...bad, initial, choices, behaviour: n }; }
+      if (bad) found = { ...bad, initial, choices, behaviour: n };
     }
-    this.stats.deepest = Math.max(this.stats.deepest, length);
-    return undefined;
+    // Drop the references to this step's successors: they must not outlive the walk.
+    this.succ.fill(undefined);
+    if (length > this.deepest) this.deepest = length;
+    this.publish();
+    return found;
   }
 
   /**
@@ -174,7 +255,7 @@ export class Simulator {
       state = to;
       if (bad?.property === property) return { states, taken, violated: true };
     }
-    if (property === 'deadlock') return { states, taken, violated: this.successors(state).length === 0 };
+    if (property === 'deadlock') return { states, taken, violated: this.successors(state) === 0 };
     return { states, taken, violated: false };
   }
 
