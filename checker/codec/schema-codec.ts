@@ -454,6 +454,17 @@ class Compiler {
     return [this.at(`${start} + ((${i} / ${per}) | 0)`), `(${i} % ${per}) * ${u.width}`];
   }
 
+  /**
+   * Inside `if (present) { ... }` (an unrolled list's slot, a map's key): the regions laid out since region number
+   * `from` (a set of records' bitset, a union's words...) are written only when the slot is used, so an unused
+   * slot must zero them, `} else { ... `, or it would keep the words of the last state encoded.
+   */
+  private zeroElse(from: number): void {
+    const added = this.layout.regions.slice(from);
+    if (added.length === 0) return;
+    this.enc.push('} else {', ...added.map(([start, length]) => `buf.fill(0, ${this.at(start)}, ${this.at(start + length)});`));
+  }
+
   /** A tuple: a plain array of exactly its elements, laid out inline like a record's fields. */
   private tuple(s: TupleSchema, v: string, path: string): string {
     this.enc.push(`if (!Array.isArray(${v}) || ${v}.length !== ${s.elements.length}) return -1;`);
@@ -670,8 +681,10 @@ class Compiler {
         const parts: string[] = [];
         for (let i = 0; i < s.maxLength; i++) {
           const u = this.fresh();
+          const regions = this.layout.regions.length;
           e.push(`if (${i} < ${n}) {`, `const ${u} = ${v}${plain ? `[${i}]` : `.get(${i})`};`);
           parts.push(this.node(s.element, u, `${path}[${i}]`));
+          this.zeroElse(regions);
           e.push('}');
         }
         return `${plain ? 'mkSeq' : 'mkList'}(${size}, [${parts.join(', ')}])`;
@@ -705,8 +718,10 @@ class Compiler {
         for (const key of s.keys) {
           const f = this.layout.field(1);
           const u = this.fresh();
+          const regions = this.layout.regions.length;
           e.push(`const ${u} = ${v}.get(${lit(key)}, MISSING);`, `if (${u} !== MISSING) {`, `${found}++; w${f.word} |= ${(1 << f.shift) | 0};`);
           values.push(this.node(s.value, u, `${path}[${lit(key)}]`));
+          this.zeroElse(regions);
           e.push('}');
           presence.push(`((w${f.word} >>> ${f.shift}) & 1)`);
         }
@@ -756,6 +771,7 @@ function sortedNarrow(a: Uint32Array, n: number, buf: Int32Array, at: number, w:
     if (j >= 0 && a[j] === x) return false;
     a[j + 1] = x;
   }
+  if (R === 0) return n === 0; // maxSize 0 (the unit may then be narrow, called without a buffer)
   buf.fill(0, at, at + R);
   if (w === 0) return n <= 1;
   const per = Math.floor(32 / w);
@@ -783,6 +799,7 @@ function sortedWide(a: Int32Array, order: Int32Array, n: number, E: number, buf:
     if (j >= 0 && c === 0) return false;
     order[j + 1] = x;
   }
+  if (R === 0) return n === 0;
   buf.fill(0, at, at + R);
   for (let i = 0; i < n; i++) for (let k = 0; k < E; k++) buf[at + i * E + k] = a[order[i]! * E + k]!;
   return true;
