@@ -35,7 +35,7 @@ export interface SetSchema<V extends EnumValue = EnumValue> {
 // The defaults are `any[]`: with `Schema[]`, the type Schema would be defined through Infer<Schema> (infinitely).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface TupleSchema<E extends readonly Schema[] = readonly any[]> {
-  readonly kind: 'tuple'; readonly elements: E; readonly __type?: { -readonly [I in keyof E]: Infer<E[I]> };
+  readonly kind: 'tuple'; readonly elements: E; readonly __type?: InferTuple<E>;
 }
 /** A value that fits one of the variants (TLA+ `[type: {"1a"}, ...] \cup [type: {"1b"}, ...]`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -50,7 +50,7 @@ export interface SetOfSchema<E extends Schema = any> {
 /** A plain JS array of at most `maxLength` elements (a bounded TLA+ sequence). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface SeqSchema<E extends Schema = any> {
-  readonly kind: 'seq'; readonly element: E; readonly maxLength: number; readonly __type?: Infer<E>[];
+  readonly kind: 'seq'; readonly element: E; readonly maxLength: number; readonly __type?: InferSeq<E>;
 }
 
 export type Schema =
@@ -63,6 +63,12 @@ export type PrimValue<S extends PrimitiveSchema> =
 
 /** A schema whose values are primitives from a finite list: usable as a map's keys or a set's domain. */
 export type PrimitiveSchema = IntSchema | BoolSchema | EnumSchema;
+
+/** The element types of a tuple schema (a conditional type, so that it is computed only when asked for). */
+export type InferTuple<E> = E extends readonly unknown[] ? { -readonly [I in keyof E]: Infer<E[I]> } : never;
+
+/** The values of a seq schema (a conditional type, computed only when asked for). */
+export type InferSeq<E> = E extends unknown ? Infer<E>[] : never;
 
 /** The TypeScript type of the values a schema accepts. */
 export type Infer<S> = S extends { readonly __type?: infer T } ? T : never;
