@@ -13,8 +13,9 @@ const msg = t.union(
   t.record({ type: t.enum('1a'), bal: t.int(0, 1) }),
   t.record({ type: t.enum('2a'), bal: t.int(0, 1), val: t.enum('v1', 'v2') }),
 );
-const codec = () => new SchemaCodec(t.record({ msgs: t.set(msg), q: t.seq(t.tuple(t.int(0, 1), t.bool()), 2) }));
-const ok = { msgs: ISet([{ type: '1a', bal: 0 }]), q: [[1, true]] };
+const q = t.seq(t.tuple(t.int(0, 1), t.bool()), 2);
+const codec = () => new SchemaCodec(t.record({ msgs: t.set(msg), q }));
+const ok: { msgs: ISet<object>; q: unknown[] } = { msgs: ISet<object>([{ type: '1a', bal: 0 }]), q: [[1, true]] };
 const refusal = (state: unknown): string => {
   try { codec().encode(state); } catch (e) { return (e as Error).message; }
   return 'accepted';
