@@ -6,6 +6,7 @@ export type {
 } from './spec.ts';
 export { t } from './schema.ts';
 export type { Schema, Infer } from './schema.ts';
+export { addValue, hasValue, equalValues } from './values.ts';
 export {
   Next, wf, sf, eventually, alwaysEventually, eventuallyAlways, leadsTo, infinitelyOften, eventuallyNever,
   weaklyFair, stronglyFair, initially, implies, forAll,

@@ -344,6 +344,8 @@ function arbOf(s: Schema): fc.Arbitrary<unknown> {
     case 'map': return fc.subarray([...s.keys]).chain((keys) => fc.tuple(...keys.map((k) => arbOf(s.value).map((v) => [k, v] as const))))
       .map((entries) => IMap(entries as (readonly [unknown, unknown])[]));
     case 'set': return fc.subarray([...s.domain]).map((a) => ISet(a));
+    // The structured kinds (tuple, union, setOf, seq) have their own tests: test/schema-codec.property.test.ts.
+    default: throw new Error(`arbOf: no case for ${s.kind}`);
   }
 }
 
@@ -571,6 +573,8 @@ function typesMatch(s: Schema, v: unknown): boolean {
     case 'list': return List.isList(v) && (v as List<unknown>).every((x) => typesMatch(s.element, x));
     case 'map': return IMap.isMap(v) && !OrderedMap.isOrderedMap(v) && (v as IMap<unknown, unknown>).every((x) => typesMatch(s.value, x));
     case 'set': return ISet.isSet(v) && !OrderedSet.isOrderedSet(v);
+    // The structured kinds (tuple, union, setOf, seq) have their own tests: test/schema-codec.property.test.ts.
+    default: throw new Error(`typesMatch: no case for ${s.kind}`);
   }
 }
 

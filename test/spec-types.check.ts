@@ -94,3 +94,34 @@ export const whereOnList = action({
 
 // @ts-expect-error: a choice's values are parameter values too
 export const badChoice = choice({ f: () => 1 }, { n: 0 });
+
+/** Structured schemas: Infer gives the types of tuples, unions, sets of records, seqs and maps over a key schema. */
+import { Set as ISet, Map as IMap } from 'immutable';
+import { t, type Infer } from '../src/index.ts';
+
+const msg = t.union(t.record({ type: t.enum('1a'), bal: t.int(0, 2) }), t.record({ type: t.enum('2a'), bal: t.int(0, 2), val: t.enum('v1', 'v2') }));
+// (A t.seq written inside the record literal makes TypeScript 5.9 give up, "excessively deep": built apart.)
+const queue = t.seq(t.tuple(t.int(0, 1), t.enum('d1', 'd2')), 3);
+const structured2 = t.record({
+  msgs: t.set(msg),
+  queue,
+  ballots: t.map(t.enum('a1', 'a2'), t.int(-1, 2)),
+  seen: t.set(t.int(0, 3)),
+});
+type S2 = Infer<typeof structured2>;
+export const okState: S2 = {
+  msgs: ISet([{ type: '1a', bal: 0 }, { type: '2a', bal: 1, val: 'v2' }]),
+  queue: [[0, 'd1'], [1, 'd2']],
+  ballots: IMap([['a1', -1]]),
+  seen: ISet([1, 2]),
+};
+// @ts-expect-error: a 2a message has a val
+export const missingVal: S2 = { ...okState, msgs: ISet([{ type: '2a', bal: 1 }]) };
+// @ts-expect-error: "3a" is not a message type
+export const badType: S2 = { ...okState, msgs: ISet([{ type: '3a', bal: 1 }]) };
+// @ts-expect-error: a queue element is a [bit, datum] tuple
+export const badTuple: S2 = { ...okState, queue: [['d1', 0]] };
+// @ts-expect-error: the map's keys are a1 and a2
+export const badKey: S2 = { ...okState, ballots: IMap([['a3', 0]]) };
+// @ts-expect-error: t.set's options are for structured elements, and maxSize is a number
+export const badOptions = t.set(msg, { maxSize: '3' });

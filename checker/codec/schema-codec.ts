@@ -47,7 +47,9 @@
  * cyclic schema object gives).
  */
 import { List, Map as IMap, OrderedMap, OrderedSet, Set as ISet } from 'immutable';
-import type { ArraySchema, EnumValue, ListSchema, MapSchema, RecordSchema, Schema, SetSchema } from '../../src/schema.ts';
+import type {
+  ArraySchema, EnumValue, ListSchema, MapSchema, RecordSchema, Schema, SeqSchema, SetOfSchema, SetSchema, TupleSchema, UnionSchema,
+} from '../../src/schema.ts';
 import { EncodeError } from '../errors.ts';
 import type { Codec } from './codec.ts';
 
@@ -61,6 +63,8 @@ export const ENUM_SWITCH_MAX = 64;
 export const MAX_WORDS = 2 ** 20;
 /** The deepest a schema may nest (the root is level 1). */
 export const MAX_DEPTH = 200;
+/** A set of structured elements whose element encoding has at most this many bits is a bitset over the encodings. */
+export const SET_BITSET_MAX_BITS = 12;
 
 function bitsFor(count: number): number {
   let bits = 0;
@@ -131,7 +135,23 @@ function describe(s: Schema): string {
     case 'map': return `a map over ${count(s.keys.length)} keys`;
     case 'set': return `a set over ${count(s.domain.length)} values`;
     case 'record': return `a record of ${count(Object.keys(s.fields).length)} fields`;
+    case 'tuple': return `a tuple of ${count(s.elements.length)} elements`;
+    case 'union': return `a union of ${count(s.variants.length)} variants`;
+    case 'setOf': return `a set of ${shape(s.element)}`;
+    case 'seq': return `a sequence of at most ${count(s.maxLength)} elements`;
     default: return `a ${s.kind}`;
+  }
+}
+
+/** A schema's shape in a line, for messages: `{type: "1a", bal}`, `[int, bool]`. */
+function shape(s: Schema): string {
+  switch (s.kind) {
+    case 'record': return `{${Object.entries(s.fields).map(([k, f]) => (f.kind === 'enum' && f.values.length === 1 ? `${k}: ${lit(f.values[0]!)}` : k)).join(', ')}}`;
+    case 'tuple': return `[${s.elements.map(shape).join(', ')}]`;
+    case 'union': return s.variants.map(shape).join(' | ');
+    case 'enum': return s.values.length <= 4 ? s.values.map(lit).join(' | ') : `an enum of ${s.values.length} values`;
+    case 'int': return `${s.min}..${s.max}`;
+    default: return describe(s);
   }
 }
 
@@ -211,6 +231,21 @@ class Program {
       case 'list': { const l = s as ListSchema; size = 2 + l.maxLength * sub(l.element, `${path}[*]`); break; }
       case 'map': { const m = s as MapSchema; size = 1 + m.keys.length * (1 + sub(m.value, `${path}[*]`)); break; }
       case 'set': size = 1 + (s as SetSchema).domain.length; break;
+      case 'tuple': {
+        const tu = s as TupleSchema;
+        size = 1;
+        tu.elements.forEach((e, i) => { size += sub(e, `${path}[${i}]`); });
+        break;
+      }
+      // Unions and sets of structured elements call their element's unit: inline, they cost one node.
+      case 'union': {
+        const u = s as UnionSchema;
+        size = 1;
+        u.variants.forEach((v, i) => { size += sub(v, `${path}<variant ${i}>`); });
+        break;
+      }
+      case 'setOf': size = 1 + sub((s as SetOfSchema).element, `${path}{*}`); break;
+      case 'seq': { const q = s as SeqSchema; size = 2 + q.maxLength * sub(q.element, `${path}[*]`); break; }
       default: throw new Error(`${shortPath(path)}: not a schema (kind ${String(kind)}); build schemas with t.int, t.record, ...`);
     }
     const info = { size: Math.min(size, 2 ** 53), height };
@@ -234,7 +269,8 @@ class Program {
         if (c > SPLIT_ABOVE) c = 1 + this.groups(s)!.length;
         break;
       }
-      case 'array': case 'list': case 'map': case 'set': c = this.loopForm(s) ? 1 : this.size(s); break;
+      case 'array': case 'list': case 'map': case 'set': case 'seq': c = this.loopForm(s) ? 1 : this.size(s); break;
+      case 'tuple': c = 1; for (const e of s.elements) c += this.cost(e); break;
       default: c = 1;
     }
     this.costs.set(s, c);
@@ -443,6 +479,129 @@ class Compiler {
     return `dset${id}(${key.join(' | ')})`;
   }
 
+  /**
+   * Inside `if (present) { ... }` (an unrolled list's slot, a map's key): the regions laid out since region number
+   * `from` (a set of records' bitset, a union's words...) are written only when the slot is used, so an unused
+   * slot must zero them, `} else { ... `, or it would keep the words of the last state encoded.
+   */
+  private zeroElse(from: number): void {
+    const added = this.layout.regions.slice(from);
+    if (added.length === 0) return;
+    this.enc.push('} else {', ...added.map(([start, length]) => `buf.fill(0, ${this.at(start)}, ${this.at(start + length)});`));
+  }
+
+  /** A tuple: a plain array of exactly its elements, laid out inline like a record's fields. */
+  private tuple(s: TupleSchema, v: string, path: string): string {
+    this.enc.push(`if (!Array.isArray(${v}) || ${v}.length !== ${s.elements.length}) return -1;`);
+    const parts = s.elements.map((el, i) => {
+      const u = this.fresh();
+      this.enc.push(`const ${u} = ${v}[${i}];`);
+      return this.node(el, u, `${path}[${i}]`);
+    });
+    return `[${parts.join(', ')}]`;
+  }
+
+  /**
+   * A union: a tag (the variant's index) and the variant's encoding. Each variant is a unit of its own, tried in
+   * order: the first that accepts the value is its encoding, so a value has one encoding even when several
+   * variants accept it. When every variant is narrow and the tag and the widest variant fit in 32 bits, the union
+   * is one bit field (tag in the low bits); otherwise the tag is a field and the variant's words are a region.
+   */
+  private union(s: UnionSchema, v: string, path: string): string {
+    const e = this.enc;
+    const us = s.variants.map((x, i) => this.p.elementUnit(x, `${path}<variant ${i}>`));
+    const tagBits = bitsFor(us.length);
+    const id = this.p.id();
+    const [r, tag] = [this.fresh(), this.fresh()];
+    if (us.every((u) => u.narrow) && tagBits + Math.max(...us.map((u) => u.width)) <= 32) {
+      const width = tagBits + Math.max(...us.map((u) => u.width));
+      const f = this.layout.field(width);
+      e.push(`let ${r} = enc${us[0]!.id}(${v}), ${tag} = 0;`);
+      for (let i = 1; i < us.length; i++) e.push(`if (${r} < 0) { ${r} = enc${us[i]!.id}(${v}); ${tag} = ${i}; }`);
+      e.push(`if (${r} < 0) return -1;`);
+      if (width > 0) e.push(`w${f.word} |= (${tag} | (${r} << ${tagBits})) << ${f.shift};`);
+      // The variant's decoder reads its bits from a one-word scratch buffer (before anything it calls can reuse it).
+      const scratch = this.constant(new Int32Array(1));
+      const cases = us.map((u, i) => `case ${i}: return dec${u.id}(${scratch}, 0, 0);`).join(' ');
+      this.p.fns.push(`function uni${id}(x) {\n${scratch}[0] = x >>> ${tagBits};\nswitch (x & ${2 ** tagBits - 1}) { ${cases} }\n}`);
+      return width > 0 ? `uni${id}((w${f.word} >>> ${f.shift}) & ${2 ** width - 1})` : `uni${id}(0)`;
+    }
+    const f = this.layout.field(tagBits);
+    const R = Math.max(...us.map((u) => (u.narrow ? (u.width > 0 ? 1 : 0) : u.words)));
+    const start = this.region(R, s, path, false);
+    const at = this.at(start);
+    e.push(`let ${tag} = -1;`);
+    us.forEach((u, i) => {
+      // A variant that refuses the value may have written part of its words: zero them for the next one.
+      const zero = R > 0 ? `buf.fill(0, ${at}, ${this.at(start + R)}); ` : '';
+      const attempt = u.narrow
+        ? `{ ${zero}const ${r}${i} = enc${u.id}(${v}); if (${r}${i} >= 0) { ${u.width > 0 ? `buf[${at}] = ${r}${i}; ` : ''}${tag} = ${i}; } }`
+        : `{ ${zero}if (enc${u.id}(${v}, buf, ${at}) >= 0) ${tag} = ${i}; }`;
+      e.push(i === 0 ? attempt : `if (${tag} < 0) ${attempt}`);
+    });
+    e.push(`if (${tag} < 0) return -1;`);
+    if (f.width > 0) e.push(`w${f.word} |= ${tag} << ${f.shift};`);
+    const cases = us.map((u, i) => `case ${i}: return dec${u.id}(buf, o, 0);`).join(' ');
+    this.p.fns.push(`function uni${id}(buf, o, t) {\nswitch (t) { ${cases} }\n}`);
+    return `uni${id}(buf, o + ${start}, ${f.width > 0 ? `(w${f.word} >>> ${f.shift}) & ${2 ** f.width - 1}` : '0'})`;
+  }
+
+  /**
+   * A set of structured elements. Canonical whatever the insertion order: either a bitset over the element's
+   * encodings (an element of w ≤ SET_BITSET_MAX_BITS bits sets bit r of a 2^w-bit region, r its encoding), or,
+   * when that is too big and the set has a maxSize, its size and its elements' encodings in increasing order (as
+   * unsigned words), unused slots zero. Two elements with the same encoding are equal values: the set is refused
+   * (an Immutable Set compares plain objects by reference, so it can hold equal records twice; see explain).
+   */
+  private setOf(s: SetOfSchema, v: string, path: string): string {
+    const e = this.enc;
+    const u = this.p.elementUnit(s.element, `${path}{*}`);
+    const id = this.p.id();
+    const bitsetWords = u.narrow && u.width <= SET_BITSET_MAX_BITS ? Math.ceil(2 ** u.width / 32) : Infinity;
+    const sortedWords = s.maxSize === undefined ? Infinity : Compiler.loopWords(u, s.maxSize) + 1;
+    e.push(`if (!isPlainSet(${v})) return -1;`);
+    if (bitsetWords === Infinity && sortedWords === Infinity) {
+      throw new Error(`${shortPath(path)}: a set of ${shape(s.element)}, whose encoding takes `
+        + `${u.narrow ? `${u.width} bits` : `${u.words} words`}, is too big for a bitset over its values (at most `
+        + `${SET_BITSET_MAX_BITS} bits); give the set's largest size: t.set(element, { maxSize: N })`);
+    }
+    const [x, r, k, b] = [this.fresh(), this.fresh(), this.fresh(), this.fresh()];
+    if (bitsetWords <= sortedWords) {
+      const start = this.region(bitsetWords, s, path, true);
+      e.push(`for (const ${x} of ${v}) {`, `const ${r} = enc${u.id}(${x});`, `if (${r} < 0) return -1;`,
+        `const ${k} = ${this.at(start)} + (${r} >>> 5), ${b} = 1 << (${r} & 31);`,
+        `if ((buf[${k}] & ${b}) !== 0) return -1;`, `buf[${k}] |= ${b};`, '}');
+      const scratch = this.constant(new Int32Array(1));
+      this.p.fns.push(`function bset${id}(buf, o) {\nreturn newSet().withMutations((st) => {\n`
+        + `for (let w = 0; w < ${bitsetWords}; w++) {\nlet x = buf[o + w];\nwhile (x !== 0) {\n`
+        + `const low = x & -x; x ^= low;\n${scratch}[0] = (w << 5) | (31 - Math.clz32(low));\n`
+        + `st.add(dec${u.id}(${scratch}, 0, 0));\n}\n}\n});\n}`);
+      return `bset${id}(buf, o + ${start})`;
+    }
+    const M = s.maxSize!;
+    const f = this.layout.field(bitsFor(M + 1));
+    const R = Compiler.loopWords(u, M);
+    const start = this.region(R, s, path, false);
+    const n = this.fresh();
+    e.push(`if (${v}.size > ${M}) return -1;`, `let ${n} = 0;`);
+    if (u.narrow) {
+      const scratch = this.constant(new Uint32Array(M));
+      e.push(`for (const ${x} of ${v}) {`, `const ${r} = enc${u.id}(${x});`, `if (${r} < 0) return -1;`, `${scratch}[${n}++] = ${r};`, '}',
+        `if (!sortedNarrow(${scratch}, ${n}, buf, ${this.at(start)}, ${u.width}, ${R})) return -1;`);
+    } else {
+      const scratch = this.constant(new Int32Array(M * u.words));
+      const order = this.constant(new Int32Array(M));
+      e.push(`for (const ${x} of ${v}) {`, `if (enc${u.id}(${x}, ${scratch}, ${n} * ${u.words}) < 0) return -1;`, `${n}++;`, '}',
+        `if (!sortedWide(${scratch}, ${order}, ${n}, ${u.words}, buf, ${this.at(start)}, ${R})) return -1;`);
+    }
+    if (f.width > 0) e.push(`w${f.word} |= ${n} << ${f.shift};`);
+    const size = f.width > 0 ? `((w${f.word} >>> ${f.shift}) & ${2 ** f.width - 1})` : '0';
+    const w = Compiler.walk(u, 'o', 'k', 'sh');
+    this.p.fns.push(`function sset${id}(buf, o, n) {\nreturn newSet().withMutations((st) => {\n${w.init}\n`
+      + `for (let i = 0; i < n; i++) { st.add(dec${u.id}(buf, k, sh)); ${w.step} }\n});\n}`);
+    return `sset${id}(buf, o + ${start}, ${size})`;
+  }
+
   /** Emits the encoder for the value held in variable `v`; returns the decoder expression. */
   node(s: Schema, v: string, path: string): string {
     const e = this.enc;
@@ -495,6 +654,9 @@ class Compiler {
         });
         return `{ ${parts.join(', ')} }`;
       }
+      case 'tuple': return this.tuple(s, v, path);
+      case 'union': return this.union(s, v, path);
+      case 'setOf': return this.setOf(s, v, path);
       case 'array': {
         e.push(`if (!Array.isArray(${v}) || ${v}.length !== ${s.length}) return -1;`);
         if (this.p.loopForm(s)) {
@@ -518,10 +680,14 @@ class Compiler {
         }
         return `[${parts.join(', ')}]`;
       }
-      case 'list': {
+      case 'list': case 'seq': {
+        // A seq is a list held in a plain array: the same layout, read with .length and [i].
+        const plain = s.kind === 'seq';
         const f = this.layout.field(bitsFor(s.maxLength + 1));
         const n = this.fresh();
-        e.push(`if (!isList(${v}) || ${v}.size > ${s.maxLength}) return -1;`, `const ${n} = ${v}.size;`);
+        e.push(plain
+          ? `if (!Array.isArray(${v}) || ${v}.length > ${s.maxLength}) return -1;`
+          : `if (!isList(${v}) || ${v}.size > ${s.maxLength}) return -1;`, `const ${n} = ${v}.${plain ? 'length' : 'size'};`);
         if (f.width > 0) e.push(`w${f.word} |= ${n} << ${f.shift};`);
         const size = f.width > 0 ? `((w${f.word} >>> ${f.shift}) & ${2 ** f.width - 1})` : '0';
         if (this.p.loopForm(s)) {
@@ -534,17 +700,19 @@ class Compiler {
           const id = this.p.id();
           const w = Compiler.walk(u, `o + ${start}`, 'k', 'sh');
           this.p.fns.push(`function lst${id}(buf, o, n) {\nconst r = new Array(n);\n${w.init}\n`
-            + `for (let i = 0; i < n; i++) { r[i] = dec${u.id}(buf, k, sh); ${w.step} }\nreturn newList(r);\n}`);
+            + `for (let i = 0; i < n; i++) { r[i] = dec${u.id}(buf, k, sh); ${w.step} }\nreturn ${plain ? 'r' : 'newList(r)'};\n}`);
           return `lst${id}(buf, o, ${size})`;
         }
         const parts: string[] = [];
         for (let i = 0; i < s.maxLength; i++) {
           const u = this.fresh();
-          e.push(`if (${i} < ${n}) {`, `const ${u} = ${v}.get(${i});`);
+          const regions = this.layout.regions.length;
+          e.push(`if (${i} < ${n}) {`, `const ${u} = ${v}${plain ? `[${i}]` : `.get(${i})`};`);
           parts.push(this.node(s.element, u, `${path}[${i}]`));
+          this.zeroElse(regions);
           e.push('}');
         }
-        return `mkList(${size}, [${parts.join(', ')}])`;
+        return `${plain ? 'mkSeq' : 'mkList'}(${size}, [${parts.join(', ')}])`;
       }
       case 'map': {
         if (this.p.loopForm(s)) {
@@ -587,8 +755,10 @@ class Compiler {
         s.keys.forEach((key, index) => {
           const f = this.layout.field(1);
           const u = this.fresh();
+          const regions = this.layout.regions.length;
           e.push(`const ${u} = ${slots}[${index}];`, `if (${u} !== MISSING) {`, `w${f.word} |= ${(1 << f.shift) | 0};`);
           values.push(this.node(s.value, u, `${path}[${lit(key)}]`));
+          this.zeroElse(regions);
           e.push('}');
           presence.push(`((w${f.word} >>> ${f.shift}) & 1)`);
         });
@@ -630,6 +800,53 @@ class Compiler {
 
 const MISSING = Symbol('missing');
 
+/**
+ * Sorts the `n` element encodings in `a` (unsigned), refuses duplicates (false), and packs them into the loop
+ * region of `R` words at buf[at] (w bits each, as Compiler.walk reads them), zeroing the unused slots. Insertion
+ * sort: sets are small, and it allocates nothing.
+ */
+function sortedNarrow(a: Uint32Array, n: number, buf: Int32Array, at: number, w: number, R: number): boolean {
+  for (let i = 1; i < n; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) { a[j + 1] = a[j]!; j--; }
+    if (j >= 0 && a[j] === x) return false;
+    a[j + 1] = x;
+  }
+  if (R === 0) return n === 0; // maxSize 0 (the unit may then be narrow, called without a buffer)
+  buf.fill(0, at, at + R);
+  if (w === 0) return n <= 1;
+  const per = Math.floor(32 / w);
+  for (let i = 0; i < n; i++) buf[at + Math.floor(i / per)]! |= a[i]! << ((i % per) * w);
+  return true;
+}
+
+/** Compares elements p and q of E words each in `a`, word by word as unsigned numbers. */
+function compareWide(a: Int32Array, E: number, p: number, q: number): number {
+  for (let k = 0; k < E; k++) {
+    const x = a[p * E + k]! >>> 0, y = a[q * E + k]! >>> 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** sortedNarrow for elements of E words each (in `a` at i·E); `order` is scratch for the permutation. */
+function sortedWide(a: Int32Array, order: Int32Array, n: number, E: number, buf: Int32Array, at: number, R: number): boolean {
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = 1; i < n; i++) {
+    const x = order[i]!;
+    let j = i - 1;
+    let c = 0;
+    while (j >= 0 && (c = compareWide(a, E, order[j]!, x)) > 0) { order[j + 1] = order[j]!; j--; }
+    if (j >= 0 && c === 0) return false;
+    order[j + 1] = x;
+  }
+  if (R === 0) return n === 0;
+  buf.fill(0, at, at + R);
+  for (let i = 0; i < n; i++) for (let k = 0; k < E; k++) buf[at + i * E + k] = a[order[i]! * E + k]!;
+  return true;
+}
+
 const runtime = {
   MISSING,
   hasKeyCount(o: object, n: number): boolean {
@@ -641,6 +858,7 @@ const runtime = {
   isPlainMap: (v: unknown) => IMap.isMap(v) && !OrderedMap.isOrderedMap(v),
   isPlainSet: (v: unknown) => ISet.isSet(v) && !OrderedSet.isOrderedSet(v),
   mkList: (size: number, items: unknown[]) => List(items.slice(0, size)),
+  mkSeq: (size: number, items: unknown[]) => (items.length === size ? items : items.slice(0, size)),
   mkMap: (keys: EnumValue[], present: number[], values: unknown[]) => IMap<EnumValue, unknown>().withMutations((m) => {
     for (let i = 0; i < keys.length; i++) if (present[i]) m.set(keys[i]!, values[i]);
   }),
@@ -653,6 +871,8 @@ const runtime = {
     for (let i = 0; i < domain.length; i++) if (bits[i]) st.add(domain[i]!);
   }),
   newList: (items: unknown[]) => List(items),
+  sortedNarrow,
+  sortedWide,
   newMap: () => IMap<EnumValue, unknown>(),
   newSet: () => ISet<EnumValue>(),
 };
@@ -727,6 +947,57 @@ export function explain(schema: Schema, value: unknown, path = 'state'): string 
       }
       return undefined;
     }
+    case 'tuple': {
+      if (!Array.isArray(value)) return bad(`a tuple (plain array) of ${schema.elements.length} elements`);
+      if (value.length !== schema.elements.length) return `${path}: expected a tuple of ${schema.elements.length} elements, got ${value.length}`;
+      for (let i = 0; i < value.length; i++) {
+        const why = explain(schema.elements[i]!, value[i], `${path}[${i}]`);
+        if (why) return why;
+      }
+      return undefined;
+    }
+    case 'union': {
+      const whys: string[] = [];
+      for (const v of schema.variants) {
+        const why = explain(v, value, path);
+        if (!why) return undefined;
+        whys.push(why);
+      }
+      // The variant that got furthest into the value (the longest path) is most likely the one meant.
+      const depth = (why: string) => why.indexOf(': ');
+      const best = Math.max(...whys.map(depth));
+      const closest = whys.filter((w) => depth(w) === best);
+      if (closest.length === 1 && best > path.length) return `${closest[0]} (in the closest of the union's ${whys.length} variants)`;
+      return bad(`one of the union's ${whys.length} variants: ${schema.variants.map(shape).join(' | ')}`);
+    }
+    case 'seq': {
+      if (!Array.isArray(value)) return bad(`a sequence (plain array) of at most ${schema.maxLength} elements`);
+      if (value.length > schema.maxLength) return `${path}: a sequence of at most ${schema.maxLength} elements, got ${value.length}`;
+      for (let i = 0; i < value.length; i++) {
+        const why = explain(schema.element, value[i], `${path}[${i}]`);
+        if (why) return why;
+      }
+      return undefined;
+    }
+    case 'setOf': {
+      if (!runtime.isPlainSet(value)) return bad('an Immutable Set');
+      const set = value as ISet<unknown>;
+      if (schema.maxSize !== undefined && set.size > schema.maxSize) {
+        return `${path}: a set of at most ${schema.maxSize} elements (its maxSize), got ${set.size}`;
+      }
+      const seen = new Set<string>();
+      for (const x of set) {
+        const why = explain(schema.element, x, `${path}[${show(x)}]`);
+        if (why) return why;
+        const key = canonicalKey(schema.element, x);
+        if (seen.has(key)) {
+          return `${path}: holds the element ${show(x)} twice. An Immutable Set compares plain objects and arrays by `
+            + 'reference, not by value: add an element only when no equal one is in the set (addValue from tlats does)';
+        }
+        seen.add(key);
+      }
+      return undefined;
+    }
     case 'set': {
       if (!runtime.isPlainSet(value)) return bad('an Immutable Set');
       for (const x of value as ISet<unknown>) {
@@ -734,6 +1005,27 @@ export function explain(schema: Schema, value: unknown, path = 'state'): string 
       }
       return undefined;
     }
+  }
+}
+
+/**
+ * A string equal for two values exactly when they are equal as values of `schema` (which they both fit): what
+ * the encoding compares, for explain's duplicate check. Record fields in schema order, sets and maps sorted.
+ */
+function canonicalKey(schema: Schema, value: unknown): string {
+  switch (schema.kind) {
+    case 'int': case 'bool': case 'enum': return JSON.stringify(value === 0 ? 0 : value) ?? 'null';
+    case 'record': return `{${Object.keys(schema.fields).map((k) => canonicalKey(schema.fields[k]!, (value as Record<string, unknown>)[k])).join(',')}}`;
+    case 'tuple': return `[${schema.elements.map((e, i) => canonicalKey(e, (value as unknown[])[i])).join(',')}]`;
+    case 'array': case 'seq': return `[${(value as unknown[]).map((x) => canonicalKey(schema.element, x)).join(',')}]`;
+    case 'list': return `[${[...(value as List<unknown>)].map((x) => canonicalKey(schema.element, x)).join(',')}]`;
+    case 'union': {
+      const i = schema.variants.findIndex((v) => explain(v, value) === undefined);
+      return `<${i}:${canonicalKey(schema.variants[i]!, value)}>`;
+    }
+    case 'set': return `{${[...(value as ISet<unknown>)].map((x) => JSON.stringify(x)).sort().join(',')}}`;
+    case 'setOf': return `{${[...(value as ISet<unknown>)].map((x) => canonicalKey(schema.element, x)).sort().join(',')}}`;
+    case 'map': return `{${[...(value as IMap<unknown, unknown>)].map(([k, x]) => `${JSON.stringify(k)}:${canonicalKey(schema.value, x)}`).sort().join(',')}}`;
   }
 }
 
