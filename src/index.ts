@@ -5,6 +5,7 @@ export type {
   ConstValue, ConstDecl, ConstValues, ConfigDef, Expectation,
 } from './spec.ts';
 export { t } from './schema.ts';
+export type { ScalarsetDecl, SymmetryDecl, SymmetryMode, SymmetricId } from './symmetry.ts';
 export type { Schema, Infer } from './schema.ts';
 export {
   Next, wf, sf, eventually, alwaysEventually, eventuallyAlways, leadsTo, infinitelyOften, eventuallyNever,

@@ -44,7 +44,7 @@ export interface SimResult {
 }
 
 export function simulate(loaded: LoadedSpec, o: SimulateOptions): SimResult {
-  const { model } = prepareRun(loaded, { config: o.config, constants: o.constants, invariants: o.invariants, noDeadlock: o.noDeadlock, temporal: [] });
+  const { model } = prepareRun(loaded, { config: o.config, constants: o.constants, invariants: o.invariants, noDeadlock: o.noDeadlock, temporal: [], symmetry: 'off' });
   const sim = new Simulator(model, o.seed, o.depth);
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;

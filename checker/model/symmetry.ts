@@ -1,0 +1,391 @@
+/**
+ * Symmetry reduction: permuting states by the spec's declared sets of interchangeable ids (src/symmetry.ts), and
+ * the canonical form that makes the search store one state per orbit.
+ *
+ * A permutation is applied to the spec's state object (before encoding), by a walk compiled once from the
+ * declared paths into a tree (`PlanNode`): containers indexed by ids have their entries moved, places holding ids
+ * get the image. Working on the state rather than on the encoded words keeps this module independent of both
+ * codecs: the codec then encodes each permuted state, and the canonical form is the permuted state with the
+ * smallest encoding (the word count first, then the words in order).
+ *
+ * Exact mode does not try all n! permutations. Each id gets a signature that every permutation carries along (the
+ * primitive value, or the size of the collection, that each container indexed by the ids holds for it; ids held
+ * as values are left out, since a permutation changes them): sig(π(s), π(i)) = sig(s, i). Sorting the ids by
+ * signature fixes the position of every id whose signature is unique, and only permutations among ties remain.
+ * The candidates of π(s) are then those of s composed with π⁻¹, so both give the same set of permuted states and
+ * the same minimum: the form is a function of the orbit (docs/design.md has the argument).
+ *
+ * Fast mode (Rumur's default) takes one permutation: sort by signature, ties in their current order. The result
+ * is in the orbit, so no orbit is lost, but two states of one orbit whose ids tie may get different forms: at most
+ * the product over the sets of (tie block size)! forms per orbit, one when no two ids of a state tie.
+ */
+import { isImmutable, List, Map as IMap, Set as ISet } from 'immutable';
+import type { ScalarsetDecl, SymmetricId, SymmetryDecl, SymmetryMode } from '../../src/symmetry.ts';
+import { SpecEvalError } from '../errors.ts';
+import type { Codec } from '../codec/codec.ts';
+
+/** What to do at one place of the state. */
+interface PlanNode {
+  /** Sets whose ids index this container (its entries move). */
+  index: number[];
+  /** Sets whose ids this place may hold (the value is replaced by its image). */
+  value: number[];
+  fields: Map<string, PlanNode>;
+  each: PlanNode | undefined;
+}
+
+/** A container indexed by a set's ids at a fixed path (no `[*]` on the way): its entries give the signatures. */
+interface SignatureSource {
+  readonly path: readonly string[];
+  /** The entries hold ids (of any set): left out of the signature, which must not change under permutation. */
+  readonly holdsIds: boolean;
+}
+
+/** One set of interchangeable ids, resolved. */
+export interface Scalarset {
+  readonly name: string;
+  readonly ids: readonly SymmetricId[];
+  readonly indexOf: ReadonlyMap<SymmetricId, number>;
+  readonly signatures: readonly SignatureSource[];
+}
+
+/** Permutations are per set: perm[g][k] is the new index of id k of set g. */
+export type Permutation = readonly (readonly number[])[];
+
+const newNode = (): PlanNode => ({ index: [], value: [], fields: new Map(), each: undefined });
+
+/** Parses `a.b[*].c` into ['a', 'b', '*', 'c']; throws on anything else. */
+export function parsePath(path: string): string[] {
+  const out: string[] = [];
+  const re = /^(?:\.?([A-Za-z_$][\w$]*)|\[\*\])/;
+  let rest = path;
+  if (rest.length === 0) throw new Error('an empty path');
+  while (rest.length > 0) {
+    const m = re.exec(rest);
+    if (!m || (m[1] !== undefined && m[0].startsWith('.') && out.length === 0)) {
+      throw new Error(`${JSON.stringify(path)}: expected field names joined by dots and [*] ("pc", "last[*]", "msgs[*].rm"), at ${JSON.stringify(rest)}`);
+    }
+    out.push(m[1] ?? '*');
+    rest = rest.slice(m[0].length);
+  }
+  return out;
+}
+
+export class Symmetry {
+  readonly sets: readonly Scalarset[];
+  private readonly root: PlanNode;
+  /** The words of the last canonical form (see canonicalise). */
+  words = new Int32Array(64);
+  /** Scratch: per set, the ids' order by signature, the tie blocks, the permutation being tried. */
+  private readonly order: number[][];
+  private readonly blockEnd: number[][];
+  private readonly perm: number[][];
+  private readonly sigs: unknown[][][];
+  /** Permuted states tried per canonicalisation, at most (exact mode): beyond it the state is refused. */
+  static readonly MAX_CANDIDATES = 40_320;
+
+  constructor(decl: SymmetryDecl<any>, consts: unknown, readonly mode: Exclude<SymmetryMode, 'off'>, private readonly codec: Codec) {
+    const names = Object.keys(decl);
+    if (names.length === 0) throw new SpecEvalError('the spec\'s symmetry declares no set of ids');
+    this.root = newNode();
+    const sets: Scalarset[] = [];
+    const idOwner = new Map<SymmetricId, string>();
+    names.forEach((name, g) => {
+      const d = decl[name] as ScalarsetDecl<unknown>;
+      const where = `symmetry set ${name}`;
+      if (d === null || typeof d !== 'object') throw new SpecEvalError(`${where}: expected { ids, index?, values? }, got ${String(d)}`);
+      const extra = Object.keys(d).filter((k) => !['ids', 'index', 'values', 'doc'].includes(k));
+      if (extra.length) throw new SpecEvalError(`${where}: unknown field ${extra[0]}; a set has ids, index, values and doc`);
+      let ids: readonly SymmetricId[];
+      try {
+        ids = typeof d.ids === 'function' ? d.ids(consts) : d.ids;
+      } catch (e) {
+        throw new SpecEvalError(`${where}: computing its ids threw ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!Array.isArray(ids)) throw new SpecEvalError(`${where}: ids must be an array of numbers or strings`);
+      const indexOf = new Map<SymmetricId, number>();
+      ids.forEach((id, k) => {
+        if (typeof id !== 'number' && typeof id !== 'string') throw new SpecEvalError(`${where}: id ${String(id)} is not a number or a string`);
+        if (indexOf.has(id)) throw new SpecEvalError(`${where}: id ${JSON.stringify(id)} appears twice`);
+        const other = idOwner.get(id);
+        if (other !== undefined) throw new SpecEvalError(`${where}: id ${JSON.stringify(id)} is also an id of set ${other}; two sets must not share ids`);
+        idOwner.set(id, name);
+        indexOf.set(id, k);
+      });
+      if ((d.index?.length ?? 0) + (d.values?.length ?? 0) === 0) throw new SpecEvalError(`${where}: give the places where its ids occur (index: [...], values: [...])`);
+      const signatures: SignatureSource[] = [];
+      for (const [kind, paths] of [['index', d.index ?? []], ['values', d.values ?? []]] as const) {
+        for (const p of paths) {
+          let segs: string[];
+          try {
+            segs = parsePath(p);
+          } catch (e) {
+            throw new SpecEvalError(`${where}: ${kind} path ${(e as Error).message}`);
+          }
+          let node = this.root;
+          for (const s of segs) {
+            if (s === '*') node = node.each ??= newNode();
+            else {
+              let next = node.fields.get(s);
+              if (!next) node.fields.set(s, next = newNode());
+              node = next;
+            }
+          }
+          (kind === 'index' ? node.index : node.value).push(g);
+          if (kind === 'index' && !segs.includes('*')) signatures.push({ path: segs, holdsIds: false });
+        }
+      }
+      sets.push({ name, ids, indexOf, signatures });
+    });
+    // An index container whose entries hold ids: their values change under permutation, so they give no signature.
+    for (const set of sets) {
+      for (let i = 0; i < set.signatures.length; i++) {
+        let node: PlanNode | undefined = this.root;
+        for (const s of set.signatures[i]!.path) node = node?.fields.get(s);
+        if (node?.each && (node.each.value.length > 0 || node.each.index.length > 0 || node.each.each || node.each.fields.size > 0)) {
+          (set.signatures as SignatureSource[])[i] = { path: set.signatures[i]!.path, holdsIds: true };
+        }
+      }
+    }
+    this.sets = sets;
+    this.order = sets.map((s) => s.ids.map((_, k) => k));
+    this.blockEnd = sets.map((s) => s.ids.map(() => 0));
+    this.perm = sets.map((s) => s.ids.map((_, k) => k));
+    this.sigs = sets.map((s) => s.ids.map(() => []));
+  }
+
+  /** How the header describes it: `exact over Procs (3 ids)`. */
+  describe(): string {
+    return `${this.mode} over ${this.sets.map((s) => `${s.name} (${s.ids.length} ids)`).join(', ')}`;
+  }
+
+  /** The image of `state` under `perm` (a new object where anything changes; unchanged parts are shared). */
+  apply(state: unknown, perm: Permutation): unknown {
+    return this.walk(this.root, state, perm);
+  }
+
+  private mapId(sets: readonly number[], v: unknown, perm: Permutation): unknown {
+    if (typeof v !== 'number' && typeof v !== 'string') return v;
+    for (const g of sets) {
+      const k = this.sets[g]!.indexOf.get(v);
+      if (k !== undefined) return this.sets[g]!.ids[perm[g]![k]!];
+    }
+    return v;
+  }
+
+  /** A record key is a string: a numeric id is looked up by its number too. */
+  private mapKey(sets: readonly number[], key: string, perm: Permutation): string {
+    const byString = this.mapId(sets, key, perm);
+    if (byString !== key || !/^-?\d+$/.test(key)) return String(byString);
+    return String(this.mapId(sets, Number(key), perm));
+  }
+
+  private walk(node: PlanNode, v: unknown, perm: Permutation): unknown {
+    if (node.value.length > 0) v = this.mapId(node.value, v, perm);
+    if (v === null || typeof v !== 'object') return v;
+    const each = node.each;
+    const index = node.index;
+    if (each === undefined && index.length === 0 && node.fields.size === 0) return v;
+    if (Array.isArray(v)) {
+      if (index.length > 0) {
+        const g = index[0]!;
+        const n = this.sets[g]!.ids.length;
+        if (v.length !== n) throw new SpecEvalError(`symmetry: an array indexed by the ids of ${this.sets[g]!.name} has ${v.length} elements, not ${n}`);
+        const out = new Array(n);
+        const p = perm[g]!;
+        for (let k = 0; k < n; k++) out[p[k]!] = each ? this.walk(each, v[k], perm) : v[k];
+        return out;
+      }
+      return each ? v.map((x) => this.walk(each, x, perm)) : v;
+    }
+    if (isImmutable(v)) {
+      if (IMap.isMap(v)) {
+        const m = v as IMap<unknown, unknown>;
+        return IMap<unknown, unknown>().withMutations((out) => {
+          m.forEach((x, key) => { out.set(index.length ? this.mapId(index, key, perm) : key, each ? this.walk(each, x, perm) : x); });
+        });
+      }
+      if (ISet.isSet(v)) {
+        const s = v as ISet<unknown>;
+        return ISet<unknown>().withMutations((out) => {
+          s.forEach((x) => { out.add(each ? this.walk(each, index.length ? this.mapId(index, x, perm) : x, perm) : this.mapId(index, x, perm)); });
+        });
+      }
+      if (List.isList(v)) {
+        const l = v as List<unknown>;
+        if (index.length > 0) {
+          const g = index[0]!;
+          const out = new Array(l.size);
+          l.forEach((x, k) => { out[perm[g]![k]!] = each ? this.walk(each, x, perm) : x; });
+          return List(out);
+        }
+        return each ? l.map((x) => this.walk(each, x, perm)) : l;
+      }
+      return v;
+    }
+    // A plain record: its named fields, or (keyed by ids, or [*]) every entry.
+    const rec = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(rec)) {
+      const x = rec[key];
+      const field = node.fields.get(key);
+      const newKey = index.length ? this.mapKey(index, key, perm) : key;
+      out[newKey] = field ? this.walk(field, x, perm) : each ? this.walk(each, x, perm) : x;
+    }
+    return out;
+  }
+
+  /** The value of set g's signature source `src` for id k in `state`. */
+  private signature(state: unknown, g: number, src: SignatureSource, k: number): unknown {
+    let v: unknown = state;
+    for (const s of src.path) v = v !== null && typeof v === 'object' ? (IMap.isMap(v) ? (v as IMap<string, unknown>).get(s) : (v as Record<string, unknown>)[s]) : undefined;
+    const id = this.sets[g]!.ids[k]!;
+    let x: unknown;
+    if (Array.isArray(v)) x = v[k];
+    else if (IMap.isMap(v)) x = (v as IMap<unknown, unknown>).has(id) ? (v as IMap<unknown, unknown>).get(id) : MISSING;
+    else if (ISet.isSet(v)) return (v as ISet<unknown>).has(id) ? 1 : 0;
+    else if (List.isList(v)) x = (v as List<unknown>).get(k);
+    else if (v !== null && typeof v === 'object') x = Object.hasOwn(v, String(id)) ? (v as Record<string, unknown>)[String(id)] : MISSING;
+    else return 0;
+    if (x === MISSING) return -1;
+    if (src.holdsIds) return 0;
+    if (x === null || typeof x !== 'object') return x;
+    // A collection: its size is all a permutation keeps for sure (its members may be ids).
+    const size = (x as { size?: unknown }).size ?? (x as { length?: unknown }).length;
+    return typeof size === 'number' ? size : 0;
+  }
+
+  /** Sorts set g's ids by signature into order[g] and marks the tie blocks; returns the number of orderings. */
+  private sortSet(state: unknown, g: number): number {
+    const set = this.sets[g]!;
+    const n = set.ids.length;
+    const sigs = this.sigs[g]!;
+    for (let k = 0; k < n; k++) {
+      const sig = sigs[k]!;
+      sig.length = set.signatures.length;
+      for (let j = 0; j < set.signatures.length; j++) sig[j] = this.signature(state, g, set.signatures[j]!, k);
+    }
+    const order = this.order[g]!;
+    for (let k = 0; k < n; k++) order[k] = k;
+    order.sort((a, b) => compareSigs(sigs[a]!, sigs[b]!) || a - b);
+    const ends = this.blockEnd[g]!;
+    let count = 1;
+    for (let i = 0; i < n;) {
+      let j = i + 1;
+      while (j < n && compareSigs(sigs[order[i]!]!, sigs[order[j]!]!) === 0) j++;
+      for (let x = i; x < j; x++) ends[x] = j;
+      for (let f = 2; f <= j - i; f++) count *= f;
+      i = j;
+    }
+    return count;
+  }
+
+  /**
+   * Puts the canonical form of `state` (already encoded by the caller, which validated it) in `words` and returns
+   * its word count.
+   */
+  canonicalise(state: unknown): number {
+    let candidates = 1;
+    for (let g = 0; g < this.sets.length; g++) candidates *= this.sortSet(state, g);
+    if (this.mode === 'fast' || candidates === 1) {
+      for (let g = 0; g < this.sets.length; g++) {
+        const order = this.order[g]!;
+        const perm = this.perm[g]!;
+        for (let pos = 0; pos < order.length; pos++) perm[order[pos]!] = pos;
+      }
+      return this.keep(this.codec.encode(this.apply(state, this.perm)), -1);
+    }
+    if (candidates > Symmetry.MAX_CANDIDATES) {
+      throw new SpecEvalError(`symmetry (exact): a state has ${candidates.toLocaleString('en-US')} permutations among ids whose signatures tie, more than ${Symmetry.MAX_CANDIDATES.toLocaleString('en-US')}; use --symmetry fast (or index more of the state by the ids, so that fewer tie)`);
+    }
+    let best = -1;
+    // Every arrangement of each tie block, set by set (an odometer over Heap-free lexicographic permutations).
+    const arrangement = this.sets.map((s) => s.ids.map((_, k) => k));
+    const visit = (g: number): void => {
+      if (g === this.sets.length) {
+        best = this.keep(this.codec.encode(this.apply(state, this.perm)), best);
+        return;
+      }
+      const order = this.order[g]!;
+      const ends = this.blockEnd[g]!;
+      const arr = arrangement[g]!;
+      const perm = this.perm[g]!;
+      const n = order.length;
+      // arr[pos] = the id placed at position pos; within each block, all permutations of the block's ids.
+      for (let i = 0; i < n; i++) arr[i] = order[i]!;
+      const place = (pos: number): void => {
+        if (pos === n) {
+          for (let p = 0; p < n; p++) perm[arr[p]!] = p;
+          visit(g + 1);
+          return;
+        }
+        const end = ends[pos]!;
+        for (let j = pos; j < end; j++) {
+          swap(arr, pos, j);
+          place(pos + 1);
+          swap(arr, pos, j);
+        }
+      };
+      place(0);
+    };
+    visit(0);
+    return best;
+  }
+
+  /** Keeps the codec's last encoding (n words) in `words` when it is smaller than the best so far (`best` words). */
+  private keep(n: number, best: number): number {
+    const buf = this.codec.buf;
+    if (best >= 0) {
+      if (n > best) return best;
+      if (n === best) {
+        const words = this.words;
+        let i = 0;
+        while (i < n && buf[i] === words[i]) i++;
+        if (i === n || buf[i]! > words[i]!) return best;
+      }
+    }
+    if (this.words.length < n) this.words = new Int32Array(Math.max(n, this.words.length * 2));
+    this.words.set(buf.subarray(0, n));
+    return n;
+  }
+
+  /** Generators of every set's permutations (a swap of the first two ids and, from 3 ids, a rotation), for checks. */
+  generators(): { perm: Permutation; label: string }[] {
+    const identity = this.sets.map((s) => s.ids.map((_, k) => k));
+    const out: { perm: Permutation; label: string }[] = [];
+    this.sets.forEach((s, g) => {
+      const n = s.ids.length;
+      if (n < 2) return;
+      const swapped = identity.map((p) => p.slice());
+      swapped[g]![0] = 1; swapped[g]![1] = 0;
+      out.push({ perm: swapped, label: `swapping ${fmtId(s.ids[0]!)} and ${fmtId(s.ids[1]!)} of ${s.name}` });
+      if (n >= 3) {
+        const rotated = identity.map((p) => p.slice());
+        for (let k = 0; k < n; k++) rotated[g]![k] = (k + 1) % n;
+        out.push({ perm: rotated, label: `rotating the ids of ${s.name} (${s.ids.map(fmtId).join(' -> ')} -> ${fmtId(s.ids[0]!)})` });
+      }
+    });
+    return out;
+  }
+}
+
+const MISSING = Symbol('missing');
+const fmtId = (id: SymmetricId) => (typeof id === 'string' ? JSON.stringify(id) : String(id));
+
+function swap(a: number[], i: number, j: number): void {
+  const t = a[i]!; a[i] = a[j]!; a[j] = t;
+}
+
+function compareSigs(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x === y) continue;
+    const tx = typeof x, ty = typeof y;
+    if (tx !== ty) return tx < ty ? -1 : 1;
+    if (tx === 'number' || tx === 'string') return (x as number) < (y as number) ? -1 : 1;
+    if (tx === 'boolean') return x ? 1 : -1;
+    if (x === null) return -1;
+    if (y === null) return 1;
+  }
+  return 0;
+}
