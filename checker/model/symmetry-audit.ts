@@ -26,9 +26,12 @@ function rawKey(model: Model, state: unknown): string {
   return Array.prototype.join.call(model.codec.buf.subarray(0, n), ',');
 }
 
-function canonicalKey(model: Model, state: unknown, who: string): string {
-  model.encodeAndFingerprint(state, who);
-  return `${model.fp.high}:${model.fp.low}`;
+/** The exact canonical form as a string key (in fast mode too: fast forms of one orbit may differ). */
+function canonicalKey(model: Model, state: unknown): string {
+  const sym = model.symmetry!;
+  model.codec.encode(state);
+  const n = sym.canonicalise(state, true);
+  return Array.prototype.join.call(sym.words.subarray(0, n), ',');
 }
 
 const show = (s: unknown) => formatValue(s, { indent: 2 });
@@ -63,8 +66,8 @@ export function auditSymmetry(model: Model): number {
         });
         if (spec.constraint && spec.constraint(s, consts) !== spec.constraint(ps, consts)) throw refuse('the state constraint', s, g.label);
         const psucc = successorsOf(ps);
-        const mine = succ.flatMap(({ states }) => states.map((t) => canonicalKey(model, t, 'an action'))).sort();
-        const theirs = psucc.flatMap(({ states }) => states.map((t) => canonicalKey(model, t, 'an action'))).sort();
+        const mine = succ.flatMap(({ states }) => states.map((t) => canonicalKey(model, t))).sort();
+        const theirs = psucc.flatMap(({ states }) => states.map((t) => canonicalKey(model, t))).sort();
         if (mine.join(' ') !== theirs.join(' ')) {
           throw refuse('the next-state relation (the actions)', s, g.label, `: they have ${mine.length} and ${psucc.reduce((a, x) => a + x.states.length, 0)} successors, not the same up to symmetry`);
         }

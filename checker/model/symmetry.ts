@@ -282,12 +282,12 @@ export class Symmetry {
 
   /**
    * Puts the canonical form of `state` (already encoded by the caller, which validated it) in `words` and returns
-   * its word count.
+   * its word count. `exact` false: the fast form (one permutation). The audit asks for the exact one in any mode.
    */
-  canonicalise(state: unknown): number {
+  canonicalise(state: unknown, exact = this.mode === 'exact'): number {
     let candidates = 1;
     for (let g = 0; g < this.sets.length; g++) candidates *= this.sortSet(state, g);
-    if (this.mode === 'fast' || candidates === 1) {
+    if (!exact || candidates === 1) {
       for (let g = 0; g < this.sets.length; g++) {
         const order = this.order[g]!;
         const perm = this.perm[g]!;
