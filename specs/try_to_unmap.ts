@@ -488,6 +488,12 @@ export default defineSpec({
     invCount: t.array(t.int(0, 3), c.addresses),
     newOrder: t.array(t.int(0, 2), c.addresses),
   }),
+  symmetry: {
+    /** The racing CPU threads: each has its own TLB, and none is named anywhere else. */
+    Racers: { ids: (c: Consts) => range(c.racers), index: ['cpuTlb'] },
+    /** The devices: each has its own ATC, PASID state and flush record. */
+    Devices: { ids: (c: Consts) => range(c.devices), index: ['atc', 'active', 'dinv', 'flushed'] },
+  },
   init: (c): State => {
     const A = c.addresses;
     const ref = 1 + (c.callerRef ? 1 : 0) + cacheRef(c.branch as Branch);

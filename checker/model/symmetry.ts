@@ -9,8 +9,8 @@
  * smallest encoding (the word count first, then the words in order).
  *
  * Exact mode does not try all n! permutations. Each id gets a signature that every permutation carries along (the
- * primitive value, or the size of the collection, that each container indexed by the ids holds for it; ids held
- * as values are left out, since a permutation changes them): sig(π(s), π(i)) = sig(s, i). Sorting the ids by
+ * value that each container indexed by the ids holds for it when no id occurs inside it, else only its size; ids
+ * held as values are left out, since a permutation changes them): sig(π(s), π(i)) = sig(s, i). Sorting the ids by
  * signature fixes the position of every id whose signature is unique, and only permutations among ties remain.
  * The candidates of π(s) are then those of s composed with π⁻¹, so both give the same set of permuted states and
  * the same minimum: the form is a function of the orbit (docs/design.md has the argument).
@@ -89,7 +89,6 @@ export class Symmetry {
     if (names.length === 0) throw new SpecEvalError('the spec\'s symmetry declares no set of ids');
     this.root = newNode();
     const sets: Scalarset[] = [];
-    const idOwner = new Map<SymmetricId, string>();
     names.forEach((name, g) => {
       const d = decl[name] as ScalarsetDecl<unknown>;
       const where = `symmetry set ${name}`;
@@ -107,9 +106,6 @@ export class Symmetry {
       ids.forEach((id, k) => {
         if (typeof id !== 'number' && typeof id !== 'string') throw new SpecEvalError(`${where}: id ${String(id)} is not a number or a string`);
         if (indexOf.has(id)) throw new SpecEvalError(`${where}: id ${JSON.stringify(id)} appears twice`);
-        const other = idOwner.get(id);
-        if (other !== undefined) throw new SpecEvalError(`${where}: id ${JSON.stringify(id)} is also an id of set ${other}; two sets must not share ids`);
-        idOwner.set(id, name);
         indexOf.set(id, k);
       });
       if ((d.index?.length ?? 0) + (d.values?.length ?? 0) === 0) throw new SpecEvalError(`${where}: give the places where its ids occur (index: [...], values: [...])`);
@@ -148,6 +144,18 @@ export class Symmetry {
       }
     }
     this.sets = sets;
+    // One place may hold ids of several sets only if no id belongs to two of them (else which image to give?).
+    const check = (node: PlanNode, path: string): void => {
+      for (const list of [node.value, node.index]) {
+        for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) {
+          const shared = sets[list[i]!]!.ids.find((id) => sets[list[j]!]!.indexOf.has(id));
+          if (shared !== undefined) throw new SpecEvalError(`symmetry: ${path || 'the state'} is declared for sets ${sets[list[i]!]!.name} and ${sets[list[j]!]!.name}, which share the id ${JSON.stringify(shared)}: give them distinct ids`);
+        }
+      }
+      for (const [f, child] of node.fields) check(child, path ? `${path}.${f}` : f);
+      if (node.each) check(node.each, `${path}[*]`);
+    };
+    check(this.root, '');
     this.order = sets.map((s) => s.ids.map((_, k) => k));
     this.blockEnd = sets.map((s) => s.ids.map(() => 0));
     this.perm = sets.map((s) => s.ids.map((_, k) => k));
@@ -248,9 +256,10 @@ export class Symmetry {
     else if (v !== null && typeof v === 'object') x = Object.hasOwn(v, String(id)) ? (v as Record<string, unknown>)[String(id)] : MISSING;
     else return 0;
     if (x === MISSING) return -1;
-    if (src.holdsIds) return 0;
-    if (x === null || typeof x !== 'object') return x;
-    // A collection: its size is all a permutation keeps for sure (its members may be ids).
+    if (x === null || typeof x !== 'object') return src.holdsIds ? 0 : x;
+    // No id inside (none declared under this container): the whole value is kept by every permutation.
+    if (!src.holdsIds) return valueKey(x);
+    // Ids inside: the size is all a permutation keeps for sure.
     const size = (x as { size?: unknown }).size ?? (x as { length?: unknown }).length;
     return typeof size === 'number' ? size : 0;
   }
@@ -370,6 +379,17 @@ export class Symmetry {
 }
 
 const MISSING = Symbol('missing');
+
+/** A string equal for equal values (collections in a canonical order): a signature for a value without ids. */
+function valueKey(x: unknown): string {
+  if (x === null || typeof x !== 'object') return typeof x === 'string' ? JSON.stringify(x) : String(x);
+  if (Array.isArray(x)) return `[${x.map(valueKey).join(',')}]`;
+  if (IMap.isMap(x)) return `M{${[...(x as IMap<unknown, unknown>).entries()].map(([k, v]) => `${valueKey(k)}:${valueKey(v)}`).sort().join(',')}}`;
+  if (ISet.isSet(x)) return `S{${[...(x as ISet<unknown>)].map(valueKey).sort().join(',')}}`;
+  if (List.isList(x)) return `L[${(x as List<unknown>).toArray().map(valueKey).join(',')}]`;
+  const rec = x as Record<string, unknown>;
+  return `{${Object.keys(rec).sort().map((k) => `${JSON.stringify(k)}:${valueKey(rec[k])}`).join(',')}}`;
+}
 const fmtId = (id: SymmetricId) => (typeof id === 'string' ? JSON.stringify(id) : String(id));
 
 function swap(a: number[], i: number, j: number): void {
