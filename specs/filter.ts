@@ -138,6 +138,12 @@ export default defineSpec({
       symmetry: 'exact',
       expect: { source: symSource(4), distinct: 2747, generated: 8319, depth: 37 },
     },
+    'N5.symmetric': {
+      constants: { N: 5 },
+      properties: [],
+      symmetry: 'exact',
+      expect: { source: symSource(5), distinct: 17149, generated: 61676, depth: 55 },
+    },
     'N3.starvationFree': {
       constants: { N: 3 },
       doc: 'starvation freedom under weak fairness of each process but for Start',
