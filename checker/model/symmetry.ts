@@ -9,8 +9,9 @@
  * smallest encoding (the word count first, then the words in order).
  *
  * Exact mode does not try all n! permutations. Each id gets a signature that every permutation carries along (the
- * value that each container indexed by the ids holds for it when no id occurs inside it, else only its size; ids
- * held as values are left out, since a permutation changes them): sig(π(s), π(i)) = sig(s, i). Sorting the ids by
+ * value that each container indexed by the ids holds for it when no id occurs inside it, else only its size; for
+ * a place holding an id, whether it holds i; for an array of ids not indexed by a set, the indexes where it holds
+ * i): sig(π(s), π(i)) = sig(s, i). Sorting the ids by
  * signature fixes the position of every id whose signature is unique, and only permutations among ties remain.
  * The candidates of π(s) are then those of s composed with π⁻¹, so both give the same set of permuted states and
  * the same minimum: the form is a function of the orbit (docs/design.md has the argument).
@@ -36,6 +37,12 @@ interface PlanNode {
 
 /** A container indexed by a set's ids at a fixed path (no `[*]` on the way): its entries give the signatures. */
 interface SignatureSource {
+  /**
+   * entry: the container at `path` is indexed by the ids, and id k's entry is its signature. holder: `path` is a
+   * place holding an id: whether it holds k. positions: `path` is a container not indexed by any set whose entries
+   * hold ids: where (which indexes or keys) it holds k. Each is carried along by every permutation.
+   */
+  readonly kind: 'entry' | 'holder' | 'positions';
   readonly path: readonly string[];
   /** The entries hold ids (of any set): left out of the signature, which must not change under permutation. */
   readonly holdsIds: boolean;
@@ -81,6 +88,7 @@ export class Symmetry {
   private readonly blockEnd: number[][];
   private readonly perm: number[][];
   private readonly sigs: unknown[][][];
+  private readonly arrangement: number[][];
   /** Permuted states tried per canonicalisation, at most (exact mode): beyond it the state is refused. */
   static readonly MAX_CANDIDATES = 40_320;
 
@@ -128,20 +136,28 @@ export class Symmetry {
             }
           }
           (kind === 'index' ? node.index : node.value).push(g);
-          if (kind === 'index' && !segs.includes('*')) signatures.push({ path: segs, holdsIds: false });
+          if (kind === 'index' && !segs.includes('*')) signatures.push({ kind: 'entry', path: segs, holdsIds: false });
+          if (kind === 'values' && !segs.includes('*')) signatures.push({ kind: 'holder', path: segs, holdsIds: true });
+          const star = segs.indexOf('*');
+          if (kind === 'values' && star === segs.length - 1) signatures.push({ kind: 'positions', path: segs.slice(0, -1), holdsIds: true });
         }
       }
       sets.push({ name, ids, indexOf, signatures });
     });
-    // An index container whose entries hold ids: their values change under permutation, so they give no signature.
+    // An index container whose entries hold ids: their values change under permutation, so they give no signature
+    // but their size. A container of ids that is itself indexed by a set: positions move, so it gives none.
     for (const set of sets) {
-      for (let i = 0; i < set.signatures.length; i++) {
+      const kept: SignatureSource[] = [];
+      for (const src of set.signatures) {
         let node: PlanNode | undefined = this.root;
-        for (const s of set.signatures[i]!.path) node = node?.fields.get(s);
-        if (node?.each && (node.each.value.length > 0 || node.each.index.length > 0 || node.each.each || node.each.fields.size > 0)) {
-          (set.signatures as SignatureSource[])[i] = { path: set.signatures[i]!.path, holdsIds: true };
+        for (const s of src.path) node = node?.fields.get(s);
+        if (src.kind === 'entry' && node?.each && (node.each.value.length > 0 || node.each.index.length > 0 || node.each.each || node.each.fields.size > 0)) {
+          kept.push({ ...src, holdsIds: true });
+        } else if (src.kind !== 'positions' || (node !== undefined && node.index.length === 0 && node.value.length === 0)) {
+          kept.push(src);
         }
       }
+      (set as { signatures: readonly SignatureSource[] }).signatures = kept;
     }
     this.sets = sets;
     // One place may hold ids of several sets only if no id belongs to two of them (else which image to give?).
@@ -159,7 +175,8 @@ export class Symmetry {
     this.order = sets.map((s) => s.ids.map((_, k) => k));
     this.blockEnd = sets.map((s) => s.ids.map(() => 0));
     this.perm = sets.map((s) => s.ids.map((_, k) => k));
-    this.sigs = sets.map((s) => s.ids.map(() => []));
+    this.sigs = sets.map((s) => s.ids.map(() => s.signatures.map(() => 0 as unknown)));
+    this.arrangement = sets.map((s) => s.ids.map((_, k) => k));
   }
 
   /** How the header describes it: `exact over Procs (3 ids)`. */
@@ -248,6 +265,8 @@ export class Symmetry {
     let v: unknown = state;
     for (const s of src.path) v = v !== null && typeof v === 'object' ? (IMap.isMap(v) ? (v as IMap<string, unknown>).get(s) : (v as Record<string, unknown>)[s]) : undefined;
     const id = this.sets[g]!.ids[k]!;
+    if (src.kind === 'holder') return v === id ? 1 : 0;
+    if (src.kind === 'positions') return positionsOf(v, id);
     let x: unknown;
     if (Array.isArray(v)) x = v[k];
     else if (IMap.isMap(v)) x = (v as IMap<unknown, unknown>).has(id) ? (v as IMap<unknown, unknown>).get(id) : MISSING;
@@ -269,14 +288,18 @@ export class Symmetry {
     const set = this.sets[g]!;
     const n = set.ids.length;
     const sigs = this.sigs[g]!;
+    const sources = set.signatures;
     for (let k = 0; k < n; k++) {
       const sig = sigs[k]!;
-      sig.length = set.signatures.length;
-      for (let j = 0; j < set.signatures.length; j++) sig[j] = this.signature(state, g, set.signatures[j]!, k);
+      for (let j = 0; j < sources.length; j++) sig[j] = this.signature(state, g, sources[j]!, k);
     }
+    // Insertion sort, stable (ties keep their index order): n is small, and no comparator closure is made.
     const order = this.order[g]!;
-    for (let k = 0; k < n; k++) order[k] = k;
-    order.sort((a, b) => compareSigs(sigs[a]!, sigs[b]!) || a - b);
+    for (let i = 0; i < n; i++) {
+      let j = i;
+      while (j > 0 && compareSigs(sigs[order[j - 1]!]!, sigs[i]!) > 0) { order[j] = order[j - 1]!; j--; }
+      order[j] = i;
+    }
     const ends = this.blockEnd[g]!;
     let count = 1;
     for (let i = 0; i < n;) {
@@ -307,38 +330,45 @@ export class Symmetry {
     if (candidates > Symmetry.MAX_CANDIDATES) {
       throw new SpecEvalError(`symmetry (exact): a state has ${candidates.toLocaleString('en-US')} permutations among ids whose signatures tie, more than ${Symmetry.MAX_CANDIDATES.toLocaleString('en-US')}; use --symmetry fast (or index more of the state by the ids, so that fewer tie)`);
     }
-    let best = -1;
-    // Every arrangement of each tie block, set by set (an odometer over Heap-free lexicographic permutations).
-    const arrangement = this.sets.map((s) => s.ids.map((_, k) => k));
-    const visit = (g: number): void => {
-      if (g === this.sets.length) {
-        best = this.keep(this.codec.encode(this.apply(state, this.perm)), best);
-        return;
-      }
-      const order = this.order[g]!;
-      const ends = this.blockEnd[g]!;
-      const arr = arrangement[g]!;
+    this.current = state;
+    this.best = -1;
+    this.visit(0);
+    this.current = undefined;
+    return this.best;
+  }
+
+  /** The state being canonicalised and the word count of the best form so far (exact mode's enumeration). */
+  private current: unknown = undefined;
+  private best = -1;
+
+  /** Tries every arrangement of the tie blocks of sets g, g+1, ...: set g's arrangement is built in arrangement[g]. */
+  private visit(g: number): void {
+    if (g === this.sets.length) {
+      this.best = this.keep(this.codec.encode(this.apply(this.current, this.perm)), this.best);
+      return;
+    }
+    const order = this.order[g]!;
+    const arr = this.arrangement[g]!;
+    for (let i = 0; i < order.length; i++) arr[i] = order[i]!;
+    this.place(g, 0);
+  }
+
+  /** arr[pos] = the id placed at position pos; within each tie block, every order of the block's ids. */
+  private place(g: number, pos: number): void {
+    const arr = this.arrangement[g]!;
+    const n = arr.length;
+    if (pos === n) {
       const perm = this.perm[g]!;
-      const n = order.length;
-      // arr[pos] = the id placed at position pos; within each block, all permutations of the block's ids.
-      for (let i = 0; i < n; i++) arr[i] = order[i]!;
-      const place = (pos: number): void => {
-        if (pos === n) {
-          for (let p = 0; p < n; p++) perm[arr[p]!] = p;
-          visit(g + 1);
-          return;
-        }
-        const end = ends[pos]!;
-        for (let j = pos; j < end; j++) {
-          swap(arr, pos, j);
-          place(pos + 1);
-          swap(arr, pos, j);
-        }
-      };
-      place(0);
-    };
-    visit(0);
-    return best;
+      for (let p = 0; p < n; p++) perm[arr[p]!] = p;
+      this.visit(g + 1);
+      return;
+    }
+    const end = this.blockEnd[g]![pos]!;
+    for (let j = pos; j < end; j++) {
+      swap(arr, pos, j);
+      this.place(g, pos + 1);
+      swap(arr, pos, j);
+    }
   }
 
   /** Keeps the codec's last encoding (n words) in `words` when it is smaller than the best so far (`best` words). */
@@ -379,6 +409,23 @@ export class Symmetry {
 }
 
 const MISSING = Symbol('missing');
+
+/** Where container `v` holds `id`: a bitmask of the indexes of a short array or List, else a string of them. */
+function positionsOf(v: unknown, id: SymmetricId): number | string {
+  if (Array.isArray(v) || List.isList(v)) {
+    const xs = Array.isArray(v) ? v : (v as List<unknown>).toArray();
+    if (xs.length <= 30) {
+      let mask = 0;
+      for (let i = 0; i < xs.length; i++) if (xs[i] === id) mask |= 1 << i;
+      return mask;
+    }
+    return xs.map((x, i) => (x === id ? i : -1)).filter((i) => i >= 0).join(',');
+  }
+  if (ISet.isSet(v)) return (v as ISet<unknown>).has(id) ? 1 : 0;
+  if (IMap.isMap(v)) return [...(v as IMap<unknown, unknown>).entries()].filter(([, x]) => x === id).map(([key]) => valueKey(key)).sort().join(',');
+  if (v !== null && typeof v === 'object') return Object.keys(v).filter((key) => (v as Record<string, unknown>)[key] === id).sort().join(',');
+  return 0;
+}
 
 /** A string equal for equal values (collections in a canonical order): a signature for a value without ids. */
 function valueKey(x: unknown): string {
