@@ -11,6 +11,10 @@
  *   npm run bench -- --live-only     only the liveness benchmark: starvation freedom of the filter lock at N=5 and
  *                                    N=6 with 1 and 2 workers, beside the safety-only runs, and SPIN and TLC on the
  *                                    same property (bench/peers/peers-liveness.sh)
+ *   npm run bench -- --symmetry-only only the symmetry benchmark: the filter lock at N=5 and try_to_unmap with 3
+ *                                    racers and 3 devices, each with --symmetry off, exact and fast, and TLC with
+ *                                    and without SYMMETRY on the filter lock (bench/peers/symmetry/run-tlc.sh);
+ *                                    also part of the full run
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,13 +30,14 @@ interface Case { name: string; args: string[]; workers: number }
 
 const N = quick ? 5 : 6;
 const liveOnly = process.argv.includes('--live-only');
+const symmetryOnly = process.argv.includes('--symmetry-only');
 const filterArgs = (n: number) => ['specs/filter.ts', '--config', 'N5', '--const', `N=${n}`, '--memory', n <= 5 ? '16M' : '150M'];
-const cases: Case[] = liveOnly ? [] : [
+const cases: Case[] = liveOnly || symmetryOnly ? [] : [
   { name: `filter N=${N}`, args: filterArgs(N), workers: 1 },
   { name: `filter N=${N}`, args: filterArgs(N), workers: 2 },
 ];
 // The liveness benchmark: the same model with starvation freedom, beside the safety-only run of the same size.
-const live = !quick && !process.argv.includes('--filter-only');
+const live = !quick && !symmetryOnly && !process.argv.includes('--filter-only');
 if (live) {
   for (const n of [5, 6]) {
     for (const workers of [1, 2]) {
@@ -41,13 +46,23 @@ if (live) {
     }
   }
 }
-if (!quick && !liveOnly && !process.argv.includes('--filter-only')) {
+if (!quick && !liveOnly && !symmetryOnly && !process.argv.includes('--filter-only')) {
   const mmu = [
     ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
     ['specs/clear_refs.ts', '--config', 'ats', '--const', 'cpus=3', '--const', 'devices=3'],
   ];
   for (const args of mmu) for (const workers of [1, 2]) cases.push({ name: `${args[0]!.replace('specs/', '')} ${args.slice(1).filter((a) => !a.startsWith('--')).join(' ')}`, args: [...args, '--continue'], workers });
+}
+
+// Symmetry reduction: the same models with --symmetry off, exact and fast (one worker: the per-state cost).
+const symmetry = !quick && !liveOnly && !process.argv.includes('--filter-only');
+const symmetryModels = [
+  { name: 'filter N=5', args: ['specs/filter.ts', '--config', 'N5.symmetric', '--memory', '16M'] },
+  { name: 'try_to_unmap V3.madv-clean.2addr racers=3 devices=3', args: ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3', '--continue'] },
+];
+if (symmetry) {
+  for (const m of symmetryModels) for (const mode of ['off', 'exact', 'fast']) cases.push({ name: `${m.name} symmetry=${mode}`, args: [...m.args, '--symmetry', mode], workers: 1 });
 }
 
 interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number }
@@ -124,7 +139,27 @@ if (live) {
     for (const p of livePeers.filter((x) => x.n === n)) console.log(`  N=${n}: ${p.peer} ${fmt(p.wall, 2)} s / tlats 2 workers ${fmt(liv(2).wall, 2)} s = ${fmt(p.wall / liv(2).wall, 2)}x`);
   }
 }
-if (liveOnly) process.exit(0);
+if (symmetry) {
+  console.log('\nSymmetry (one worker; search time, whole-process wall time in brackets):');
+  for (const m of symmetryModels) {
+    const at = (mode: string) => rows.find((r) => r.name === `${m.name} symmetry=${mode}`)!;
+    const off = at('off');
+    for (const mode of ['exact', 'fast']) {
+      const r = at(mode);
+      console.log(`  ${m.name} ${mode}: ${fmt(r.distinct)} distinct (${fmt(off.distinct / r.distinct, 1)}x fewer than ${fmt(off.distinct)}), ${fmt(r.seconds, 2)} s [${fmt(r.wall, 2)} s] vs ${fmt(off.seconds, 2)} s [${fmt(off.wall, 2)} s] off; ${fmt((r.seconds * 1e6) / r.generated, 1)} us per generated state vs ${fmt((off.seconds * 1e6) / off.generated, 2)} off`);
+    }
+  }
+  if (peers) {
+    // TLC on the same filter lock (processes as model values), with and without SYMMETRY, in the same run.
+    for (const cfg of ['FilterSym_N5', 'FilterSym_N5_nosym']) {
+      const started = performance.now();
+      const r = spawnSync('bash', [resolve(root, 'bench/peers/symmetry/run-tlc.sh'), cfg], { encoding: 'utf8' });
+      const wall = (performance.now() - started) / 1000;
+      console.log(`  TLC 2.19 ${cfg}: ${r.stdout.trim().replace(/^[^:]*: /, '')} (${fmt(wall, 2)} s wall, 1 worker)`);
+    }
+  }
+}
+if (liveOnly || symmetryOnly) process.exit(0);
 
 const one = rows.find((r) => r.name.startsWith('filter') && r.workers === 1)!;
 const two = rows.find((r) => r.name.startsWith('filter') && r.workers === 2)!;
