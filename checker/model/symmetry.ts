@@ -327,6 +327,7 @@ export class Symmetry {
       }
       return this.keep(this.codec.encode(this.apply(state, this.perm)), -1);
     }
+    candidates = this.collapseFixedBlocks(state);
     if (candidates > Symmetry.MAX_CANDIDATES) {
       throw new SpecEvalError(`symmetry (exact): a state has ${candidates.toLocaleString('en-US')} permutations among ids whose signatures tie, more than ${Symmetry.MAX_CANDIDATES.toLocaleString('en-US')}; use --symmetry fast (or index more of the state by the ids, so that fewer tie)`);
     }
@@ -335,6 +336,50 @@ export class Symmetry {
     this.visit(0);
     this.current = undefined;
     return this.best;
+  }
+
+  /**
+   * A tie block whose ids the state cannot tell apart (every transposition of neighbours in it leaves the state
+   * as it is, so every permutation of the block does) needs one arrangement, not (block size)!: its ids become
+   * blocks of one. Exact: two arrangements that differ within such a block differ by a permutation τ with
+   * τ(s) = s, so they give the same image. Returns the number of candidates left.
+   */
+  private collapseFixedBlocks(state: unknown): number {
+    const n0 = this.codec.encode(state);
+    if (this.self.length < n0) this.self = new Int32Array(Math.max(n0, this.self.length * 2));
+    this.self.set(this.codec.buf.subarray(0, n0));
+    let candidates = 1;
+    for (let g = 0; g < this.sets.length; g++) {
+      const order = this.order[g]!;
+      const ends = this.blockEnd[g]!;
+      const perm = this.perm[g]!;
+      const n = order.length;
+      for (let i = 0; i < n;) {
+        const end = ends[i]!;
+        let fixed = end - i > 1;
+        for (let j = i; fixed && j + 1 < end; j++) {
+          for (let h = 0; h < this.sets.length; h++) { const p = this.perm[h]!; for (let k = 0; k < p.length; k++) p[k] = k; }
+          perm[order[j]!] = order[j + 1]!;
+          perm[order[j + 1]!] = order[j]!;
+          fixed = this.sameAsSelf(this.codec.encode(this.apply(state, this.perm)), n0);
+        }
+        if (fixed) for (let x = i; x < end; x++) ends[x] = x + 1;
+        else for (let f = 2; f <= end - i; f++) candidates *= f;
+        i = end;
+      }
+    }
+    return candidates;
+  }
+
+  /** The encoding of the state being canonicalised (collapseFixedBlocks). */
+  private self = new Int32Array(64);
+
+  private sameAsSelf(n: number, n0: number): boolean {
+    if (n !== n0) return false;
+    const buf = this.codec.buf;
+    const self = this.self;
+    for (let i = 0; i < n; i++) if (buf[i] !== self[i]) return false;
+    return true;
   }
 
   /** The state being canonicalised and the word count of the best form so far (exact mode's enumeration). */
