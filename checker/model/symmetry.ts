@@ -277,7 +277,7 @@ export class Symmetry {
     if (x === MISSING) return -1;
     if (x === null || typeof x !== 'object') return src.holdsIds ? 0 : x;
     // No id inside (none declared under this container): the whole value is kept by every permutation.
-    if (!src.holdsIds) return valueKey(x);
+    if (!src.holdsIds) return Array.isArray(x) ? x : valueKey(x);
     // Ids inside: the size is all a permutation keeps for sure.
     const size = (x as { size?: unknown }).size ?? (x as { length?: unknown }).length;
     return typeof size === 'number' ? size : 0;
@@ -490,14 +490,33 @@ function swap(a: number[], i: number, j: number): void {
 
 function compareSigs(a: readonly unknown[], b: readonly unknown[]): number {
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
-    if (x === y) continue;
-    const tx = typeof x, ty = typeof y;
-    if (tx !== ty) return tx < ty ? -1 : 1;
-    if (tx === 'number' || tx === 'string') return (x as number) < (y as number) ? -1 : 1;
-    if (tx === 'boolean') return x ? 1 : -1;
-    if (x === null) return -1;
-    if (y === null) return 1;
+    const c = compareValue(a[i], b[i]);
+    if (c !== 0) return c;
   }
   return 0;
+}
+
+/** A total order on signature values: primitives, arrays (element by element, then length), others by valueKey. */
+function compareValue(x: unknown, y: unknown): number {
+  if (x === y) return 0;
+  const tx = typeof x, ty = typeof y;
+  if (tx !== ty) return tx < ty ? -1 : 1;
+  if (tx === 'number' || tx === 'string') return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+  if (tx === 'boolean') return x ? 1 : -1;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  if (tx !== 'object') return 0;
+  const ax = Array.isArray(x), ay = Array.isArray(y);
+  if (ax && ay) {
+    const xs = x as unknown[], ys = y as unknown[];
+    const n = Math.min(xs.length, ys.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareValue(xs[i], ys[i]);
+      if (c !== 0) return c;
+    }
+    return xs.length - ys.length;
+  }
+  if (ax !== ay) return ax ? -1 : 1;
+  const kx = valueKey(x), ky = valueKey(y);
+  return kx < ky ? -1 : kx > ky ? 1 : 0;
 }
