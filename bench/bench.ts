@@ -121,7 +121,7 @@ for (const c of cases) {
   console.log(`tlats ${row.name} workers=${row.workers}: ${fmt(row.distinct)} distinct, ${fmt(row.generated)} generated, ${fmt(row.seconds, 2)} s search (${fmt(row.wall, 2)} s wall), ${fmt(row.rate)} distinct/s, peak RSS ${fmt(row.rssMiB)} MiB (${fmt((row.rssMiB * 2 ** 20) / row.distinct, 1)} B/state)`);
 }
 rmSync(dir, { recursive: true, force: true });
-const peerRows = peers ? runPeers() : [];
+const peerRows = peers && !symmetryOnly ? runPeers() : [];
 for (const p of peerRows) console.log(`peer ${p.peer} n=${N}: ${fmt(p.states)} states, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} states/s, peak RSS ${fmt(p.rssMiB)} MiB (${fmt((p.rssMiB * 2 ** 20) / p.states, 1)} B/state)`);
 
 const livePeers = live && peers ? runLivePeers() : [];
