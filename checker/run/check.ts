@@ -55,6 +55,8 @@ export interface CheckResult {
   readonly mismatches: string[];
   /** Per action and action instance: states enabled in, successors generated, new states reached (./coverage.ts). */
   readonly coverage: CoverageReport;
+  /** The symmetry reduction used: exact or fast (one state per orbit, or per sorted form), or off. */
+  readonly symmetry: 'exact' | 'fast' | 'off';
   /** The liveness phase, when temporal properties were checked on the whole graph. */
   readonly liveness?: { readonly seconds: number; readonly states: number; readonly instances: number };
 }
@@ -137,6 +139,7 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
     specName: loaded.spec.name, config: model.opts.config, constants: model.consts, overrides: model.opts.constants ?? {},
     properties: model.properties.list, stats: run.stats, violations, bounded: run.bounded, interrupted: run.interrupted,
     memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation, liveness, coverage: coverageReport(model, run.coverage),
+    symmetry: model.symmetryMode,
   };
   return { ...facts, mismatches: p.expectation ? compareWithExpectation({ ...facts, complete: outcome.complete }, p.expectation) : [] };
 }
