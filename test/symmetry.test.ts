@@ -259,6 +259,9 @@ describe('refusals', () => {
     expect((await withDecl({ Procs: { ids: [0, 1, 1], index: ['count'] } })).message).toMatch(/id 1 appears twice/);
     expect((await withDecl({ Procs: { ids: [0, 1], index: ['count'], values: ['holder'] } })).message).toMatch(/has 3 elements, not 2/);
     expect((await withDecl({ Procs: { ids: [0, 1, 2] } })).message).toMatch(/give the places where its ids occur/);
+    expect((await withDecl({ Procs: { ids: [0, 1, 2], index: ['counts'] } })).message).toMatch(/index path "counts": the state has no field counts \(its fields: holder, count\), in the initial state/);
+    expect((await withDecl({ Procs: { ids: [0, 1, 2], index: ['holder'] } })).message).toMatch(/index path "holder" is the number -1, not an array, record, Map or Set indexed by the ids/);
+    expect((await withDecl({ Procs: { ids: [0, 1, 2], index: ['count'], values: ['holder[*]'] } })).message).toMatch(/values path "holder\[\*\]": holder is the number -1, not a collection/);
     const none = await checkConfig(await loadSpec('specs/naive_lock.ts'), { symmetry: 'exact' }).catch((e) => e);
     expect(none).toBeInstanceOf(UsageError);
     expect(none.message).toMatch(/declares no symmetry/);
@@ -267,6 +270,8 @@ describe('refusals', () => {
 
 describe('the command line', () => {
   test('--symmetry: a bad mode is a usage error; with --simulate it is refused; the header says the choice', async () => {
+    const empty = await runCli(['test/fixtures/symmetric-token.ts', '--symmetry']);
+    expect([empty.code, empty.stderr.trim()]).toEqual([64, '--symmetry needs a mode: exact, fast or off']);
     const bad = await runCli(['test/fixtures/symmetric-token.ts', '--config', 'orbits', '--symmetry', 'maybe']);
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/--symmetry maybe: give exact, fast or off/);

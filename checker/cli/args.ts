@@ -71,6 +71,7 @@ export function checkWritable(option: string, path: string): void {
 
 function symmetryMode(raw: string | undefined): SymmetryMode | undefined {
   if (raw === undefined) return undefined;
+  if (raw === '') throw new UsageError('--symmetry needs a mode: exact, fast or off');
   if (!(SYMMETRY_MODES as readonly string[]).includes(raw)) throw new UsageError(`--symmetry ${raw}: give exact, fast or off`);
   return raw as SymmetryMode;
 }

@@ -52,6 +52,10 @@ export function auditSymmetry(model: Model): number {
     const k = rawKey(model, s);
     if (!seen.has(k)) { seen.add(k); level.push(s); }
   }
+  for (const s of level) {
+    const problem = sym.pathProblem(s);
+    if (problem) throw new SpecEvalError(`${problem}, in the initial state\n${show(s)}`);
+  }
   let audited = 0;
   const successorsOf = (s: unknown) => model.instances.map((inst) => ({ inst, states: model.successorList(inst.run(s), inst.step.label) }));
   while (level.length > 0 && audited < AUDIT_STATES) {

@@ -51,6 +51,8 @@ interface SignatureSource {
 /** One set of interchangeable ids, resolved. */
 export interface Scalarset {
   readonly name: string;
+  /** The declared places, as written and parsed, to check against a state (Symmetry.pathProblem). */
+  readonly places: readonly { readonly kind: 'index' | 'values'; readonly text: string; readonly segs: readonly string[] }[];
   readonly ids: readonly SymmetricId[];
   readonly indexOf: ReadonlyMap<SymmetricId, number>;
   readonly signatures: readonly SignatureSource[];
@@ -118,6 +120,7 @@ export class Symmetry {
       });
       if ((d.index?.length ?? 0) + (d.values?.length ?? 0) === 0) throw new SpecEvalError(`${where}: give the places where its ids occur (index: [...], values: [...])`);
       const signatures: SignatureSource[] = [];
+      const places: { kind: 'index' | 'values'; text: string; segs: string[] }[] = [];
       for (const [kind, paths] of [['index', d.index ?? []], ['values', d.values ?? []]] as const) {
         for (const p of paths) {
           let segs: string[];
@@ -126,6 +129,7 @@ export class Symmetry {
           } catch (e) {
             throw new SpecEvalError(`${where}: ${kind} path ${(e as Error).message}`);
           }
+          places.push({ kind, text: p, segs });
           let node = this.root;
           for (const s of segs) {
             if (s === '*') node = node.each ??= newNode();
@@ -142,7 +146,7 @@ export class Symmetry {
           if (kind === 'values' && star === segs.length - 1) signatures.push({ kind: 'positions', path: segs.slice(0, -1), holdsIds: true });
         }
       }
-      sets.push({ name, ids, indexOf, signatures });
+      sets.push({ name, ids, indexOf, signatures, places });
     });
     // An index container whose entries hold ids: their values change under permutation, so they give no signature
     // but their size. A container of ids that is itself indexed by a set: positions move, so it gives none.
@@ -177,6 +181,45 @@ export class Symmetry {
     this.perm = sets.map((s) => s.ids.map((_, k) => k));
     this.sigs = sets.map((s) => s.ids.map(() => s.signatures.map(() => 0 as unknown)));
     this.arrangement = sets.map((s) => s.ids.map((_, k) => k));
+  }
+
+  /**
+   * The first declared place that `state` does not have (a misspelt field, a container that is not one), as a
+   * message; undefined when all are there. A place under `[*]` of an empty container cannot be checked here.
+   */
+  pathProblem(state: unknown): string | undefined {
+    for (const set of this.sets) {
+      for (const place of set.places) {
+        let level: unknown[] = [state];
+        let at = '';
+        for (const seg of place.segs) {
+          const next: unknown[] = [];
+          for (const v of level) {
+            if (seg === '*') {
+              if (Array.isArray(v)) next.push(...v);
+              else if (isImmutable(v)) next.push(...(v as Iterable<unknown>));
+              else if (v !== null && typeof v === 'object') next.push(...Object.values(v));
+              else return `symmetry set ${set.name}: ${place.kind} path ${JSON.stringify(place.text)}: ${at || 'the state'} is ${describe(v)}, not a collection to take [*] of`;
+            } else {
+              const fields = v !== null && typeof v === 'object' && !isImmutable(v) ? Object.keys(v) : undefined;
+              if (!fields || !fields.includes(seg)) {
+                return `symmetry set ${set.name}: ${place.kind} path ${JSON.stringify(place.text)}: ${at || 'the state'} has no field ${seg}`
+                  + (fields ? ` (its fields: ${fields.join(', ')})` : ` (it is ${describe(v)})`);
+              }
+              next.push((v as Record<string, unknown>)[seg]);
+            }
+          }
+          at = at ? (seg === '*' ? `${at}[*]` : `${at}.${seg}`) : seg;
+          level = next;
+        }
+        if (place.kind === 'index') {
+          for (const v of level) {
+            if (v === null || typeof v !== 'object') return `symmetry set ${set.name}: index path ${JSON.stringify(place.text)} is ${describe(v)}, not an array, record, Map or Set indexed by the ids`;
+          }
+        }
+      }
+    }
+    return undefined;
   }
 
   /** How the header describes it: `exact over Procs (3 ids)`. */
@@ -454,6 +497,8 @@ export class Symmetry {
 }
 
 const MISSING = Symbol('missing');
+
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `the ${typeof v} ${JSON.stringify(v)}`);
 
 /** Where container `v` holds `id`: a bitmask of the indexes of a short array or List, else a string of them. */
 function positionsOf(v: unknown, id: SymmetricId): number | string {
