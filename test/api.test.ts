@@ -68,7 +68,7 @@ describe('check(spec object)', () => {
   });
 
   test('bad options are UsageErrors that say what is allowed; a bad spec is a SpecLoadError', async () => {
-    await expect(check(naive, { wokers: 2 } as never)).rejects.toThrow(new UsageError('check(): unknown option wokers; the options are config, constants, invariants, properties, deadlock, maxDepth, continue, workers, memory, signal, onProgress'));
+    await expect(check(naive, { wokers: 2 } as never)).rejects.toThrow(new UsageError('check(): unknown option wokers; the options are config, constants, invariants, properties, deadlock, maxDepth, continue, workers, memory, signal, onProgress, symmetry'));
     await expect(check(naive, { config: 'N3' })).rejects.toThrow(/NaiveLock has no configuration "N3"; it has none/);
     await expect(check(naive, { workers: 0 })).rejects.toThrow(/workers must be a whole number from 1 to 256, not 0/);
     await expect(check(naive, { memory: '12' })).rejects.toThrow(/check\(\): memory 12: 12 bytes is too small/);
