@@ -17,6 +17,10 @@
  *   npm run bench -- --sim-only      only the simulation benchmark: random behaviours of the filter lock at N=8
  *                                    (--simulate, 1 and 2 workers) beside TLC's -simulate (1 and 2 workers) and
  *                                    Quint's simulator (bench/peers/peers-simulate.sh); also part of a whole run
+ *   npm run bench -- --symmetry-only only the symmetry benchmark: the filter lock at N=5 and try_to_unmap with 3
+ *                                    racers and 3 devices, each with --symmetry off, exact and fast, and TLC with
+ *                                    and without SYMMETRY on the filter lock (bench/peers/symmetry/run-tlc.sh);
+ *                                    also part of the full run
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,14 +37,15 @@ interface Case { name: string; args: string[]; workers: number }
 const N = quick ? 5 : 6;
 const liveOnly = process.argv.includes('--live-only');
 const twoPhaseOnly = process.argv.includes('--twophase-only');
+const symmetryOnly = process.argv.includes('--symmetry-only');
 const simOnly = process.argv.includes('--sim-only');
 const filterArgs = (n: number) => ['specs/filter.ts', '--config', 'N5', '--const', `N=${n}`, '--memory', n <= 5 ? '16M' : '150M'];
-const cases: Case[] = liveOnly || twoPhaseOnly || simOnly ? [] : [
+const cases: Case[] = liveOnly || twoPhaseOnly || simOnly || symmetryOnly ? [] : [
   { name: `filter N=${N}`, args: filterArgs(N), workers: 1 },
   { name: `filter N=${N}`, args: filterArgs(N), workers: 2 },
 ];
 // The liveness benchmark: the same model with starvation freedom, beside the safety-only run of the same size.
-const live = !quick && !twoPhaseOnly && !simOnly && !process.argv.includes('--filter-only');
+const live = !quick && !twoPhaseOnly && !simOnly && !symmetryOnly && !process.argv.includes('--filter-only');
 if (live) {
   for (const n of [5, 6]) {
     for (const workers of [1, 2]) {
@@ -49,7 +54,7 @@ if (live) {
     }
   }
 }
-if (!quick && !liveOnly && !twoPhaseOnly && !simOnly && !process.argv.includes('--filter-only')) {
+if (!quick && !liveOnly && !twoPhaseOnly && !simOnly && !symmetryOnly && !process.argv.includes('--filter-only')) {
   const mmu = [
     ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
@@ -61,11 +66,21 @@ if (!quick && !liveOnly && !twoPhaseOnly && !simOnly && !process.argv.includes('
 // TwoPhase with RM = r1..r8 (1,745,408 distinct states): the Immutable.js spec with and without its schema, the
 // plain-array spec, and TLC on the same model (bench/peers/TwoPhase.tla, TwoPhase_R8.cfg).
 const RM8 = 'RM=r1,r2,r3,r4,r5,r6,r7,r8';
-const twoPhase = !quick && !liveOnly && !simOnly && !process.argv.includes('--filter-only');
+const twoPhase = !quick && !liveOnly && !simOnly && !symmetryOnly && !process.argv.includes('--filter-only');
 if (twoPhase) {
   for (const workers of [1, 2]) cases.push({ name: 'twophase RM=8', args: ['specs/twophase.ts', '--const', RM8], workers });
   cases.push({ name: 'twophase RM=8 no schema', args: ['bench/twophase-generic.ts', '--const', RM8], workers: 1 });
   for (const workers of [1, 2]) cases.push({ name: 'twophase-plain RM=8', args: ['specs/twophase-plain.ts', '--const', RM8], workers });
+}
+
+// Symmetry reduction: the same models with --symmetry off, exact and fast (one worker: the per-state cost).
+const symmetry = !quick && !liveOnly && !twoPhaseOnly && !simOnly && !process.argv.includes('--filter-only');
+const symmetryModels = [
+  { name: 'filter N=5', args: ['specs/filter.ts', '--config', 'N5.symmetric', '--memory', '16M'] },
+  { name: 'try_to_unmap V3.madv-clean.2addr racers=3 devices=3', args: ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3', '--continue'] },
+];
+if (symmetry) {
+  for (const m of symmetryModels) for (const mode of ['off', 'exact', 'fast']) cases.push({ name: `${m.name} symmetry=${mode}`, args: [...m.args, '--symmetry', mode], workers: 1 });
 }
 
 interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number }
@@ -150,7 +165,7 @@ for (const c of cases) {
   console.log(`tlats ${row.name} workers=${row.workers}: ${fmt(row.distinct)} distinct, ${fmt(row.generated)} generated, ${fmt(row.seconds, 2)} s search (${fmt(row.wall, 2)} s wall), ${fmt(row.rate)} distinct/s, peak RSS ${fmt(row.rssMiB)} MiB (${fmt((row.rssMiB * 2 ** 20) / row.distinct, 1)} B/state)`);
 }
 rmSync(dir, { recursive: true, force: true });
-const peerRows = peers && !simOnly && !twoPhaseOnly ? runPeers() : [];
+const peerRows = peers && !simOnly && !twoPhaseOnly && !symmetryOnly ? runPeers() : [];
 for (const p of peerRows) console.log(`peer ${p.peer} n=${N}: ${fmt(p.states)} states, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} states/s, peak RSS ${fmt(p.rssMiB)} MiB (${fmt((p.rssMiB * 2 ** 20) / p.states, 1)} B/state)`);
 
 /** TLC on bench/peers/TwoPhase.tla with RM = r1..r8: whole-process wall time, as for tlats. */
@@ -200,7 +215,27 @@ if (live) {
     for (const p of livePeers.filter((x) => x.n === n)) console.log(`  N=${n}: ${p.peer} ${fmt(p.wall, 2)} s / tlats 2 workers ${fmt(liv(2).wall, 2)} s = ${fmt(p.wall / liv(2).wall, 2)}x`);
   }
 }
-if (liveOnly) process.exit(0);
+if (symmetry) {
+  console.log('\nSymmetry (one worker; search time, whole-process wall time in brackets):');
+  for (const m of symmetryModels) {
+    const at = (mode: string) => rows.find((r) => r.name === `${m.name} symmetry=${mode}`)!;
+    const off = at('off');
+    for (const mode of ['exact', 'fast']) {
+      const r = at(mode);
+      console.log(`  ${m.name} ${mode}: ${fmt(r.distinct)} distinct (${fmt(off.distinct / r.distinct, 1)}x fewer than ${fmt(off.distinct)}), ${fmt(r.seconds, 2)} s [${fmt(r.wall, 2)} s] vs ${fmt(off.seconds, 2)} s [${fmt(off.wall, 2)} s] off; ${fmt((r.seconds * 1e6) / r.generated, 1)} us per generated state vs ${fmt((off.seconds * 1e6) / off.generated, 2)} off`);
+    }
+  }
+  if (peers) {
+    // TLC on the same filter lock (processes as model values), with and without SYMMETRY, in the same run.
+    for (const cfg of ['FilterSym_N5', 'FilterSym_N5_nosym']) {
+      const started = performance.now();
+      const r = spawnSync('bash', [resolve(root, 'bench/peers/symmetry/run-tlc.sh'), cfg], { encoding: 'utf8' });
+      const wall = (performance.now() - started) / 1000;
+      console.log(`  TLC 2.19 ${cfg}: ${r.stdout.trim().replace(/^[^:]*: /, '')} (${fmt(wall, 2)} s wall, 1 worker)`);
+    }
+  }
+}
+if (liveOnly || symmetryOnly) process.exit(0);
 
 // The simulation benchmark (issue 10): steps/s of random behaviours of 100 states at N=8, against TLC and Quint.
 const sim = simOnly || (!quick && !process.argv.includes('--filter-only'));

@@ -13,6 +13,11 @@
  *   Next == \E i \in Procs : ...           -> the parameter domains
  *   Mutex                                  -> invariant Mutex
  * No deadlock: deadlock checking stays on and must find none.
+ *   (TLC's SYMMETRY Permutations(Procs))   -> symmetry Procs: pc and level are indexed by the processes, last
+ *                                             holds process ids (last[0], unused, holds process 0 from Init
+ *                                             on). The N3.symmetric... configurations use it; TLC's figures come
+ *                                             from bench/peers/symmetry/FilterSym.tla (the processes as model
+ *                                             values, SYMMETRY Permutations(Procs)).
  *
  * Every action tests its pc guard first and returns null when disabled; a successor shares the arrays it does
  * not change and copies only the ones it changes (`except`).
@@ -34,6 +39,10 @@ const countSource = 'distinct and transitions from ../shared/bench/peers/README.
 const liveSource = 'starvation freedom holds: SPIN 6.5.2 (bench/peers-liveness.sh: the ltl claim of each process, pan -a -f, '
   + 'with an idle step at pc 0 so that SPIN\'s weak fairness per process matches fairness of all steps but Start) and TLC 2.19';
 
+/** TLC with SYMMETRY on the model-value port of Filter.tla. */
+const symSource = (n: number) => `TLC 2.19 with SYMMETRY Permutations(Procs): bash bench/peers/symmetry/run-tlc.sh FilterSym_N${n} `
+  + '(FilterSym.tla: Filter.tla with Procs as model values; without SYMMETRY it gives the counts above)';
+
 export default defineSpec({
   name: 'Filter',
   description: "Peterson's N-process filter lock (the peer benchmark in ../shared/bench/peers).",
@@ -45,6 +54,9 @@ export default defineSpec({
     level: t.array(t.int(0, c.N - 1), c.N),
     last: t.array(t.int(0, c.N - 1), c.N),
   }),
+  symmetry: {
+    Procs: { ids: (c) => range(c.N), index: ['pc', 'level'], values: ['last[*]'] },
+  },
   init: (c): State => ({ pc: range(c.N).map(() => 0), level: range(c.N).map(() => 0), last: range(c.N).map(() => 0) }),
   actions: {
     Start: {
@@ -113,6 +125,24 @@ export default defineSpec({
       constants: { N: 5 },
       properties: [],
       expect: { source: `${countSource}; ${depthSource}`, distinct: 344805, generated: 1205326, depth: 55 },
+    },
+    'N3.symmetric': {
+      constants: { N: 3 },
+      properties: [],
+      symmetry: 'exact',
+      expect: { source: symSource(3), distinct: 366, generated: 902, depth: 22 },
+    },
+    'N4.symmetric': {
+      constants: { N: 4 },
+      properties: [],
+      symmetry: 'exact',
+      expect: { source: symSource(4), distinct: 2747, generated: 8319, depth: 37 },
+    },
+    'N5.symmetric': {
+      constants: { N: 5 },
+      properties: [],
+      symmetry: 'exact',
+      expect: { source: symSource(5), distinct: 17149, generated: 61676, depth: 55 },
     },
     'N3.starvationFree': {
       constants: { N: 3 },

@@ -33,7 +33,10 @@
  *                                             inlined as helpers)
  *   ClientsWillReturn, ClientsWillObtain,
  *   InfOftenSatisfied                      -> forAll c (and r): leadsTo / alwaysEventually, as in SimpleAllocator
- *   Symmetry                               -> not ported (commented out of the cfg: "DOES NOT WORK FOR LIVENESS")
+ *   Symmetry == Permutations(Resources)    -> symmetry Resources (the members of the sets in unsat and alloc);
+ *                                             commented out of the cfg ("DOES NOT WORK FOR LIVENESS"), so used
+ *                                             only by configuration symmetric: the cfg's invariants with SYMMETRY
+ *                                             Symmetry and no PROPERTIES
  *   Liveness (the fairness conjunction):
  *   \A c : WF_vars(unsat[c]={} /\ Return(c, alloc[c]))
  *                                          -> fairness ReturnWF = wf('Return', { each: 'c', when: unsat[c] = {}
@@ -135,6 +138,9 @@ export default defineSpec({
     alloc: t.map(members(k.Clients), t.set(members(k.Resources))),
     sched: t.list(t.enum(...members(k.Clients)), members(k.Clients).length),
   }),
+  symmetry: {
+    Resources: { ids: (k) => members(k.Resources), values: ['unsat[*][*]', 'alloc[*][*]'] },
+  },
   init: (k): State => ({
     unsat: IMap(members(k.Clients).map((c) => [c, EMPTY] as const)),
     alloc: IMap(members(k.Clients).map((c) => [c, EMPTY] as const)),
@@ -236,6 +242,17 @@ export default defineSpec({
       leadsTo((s: State) => get(s.unsat, c).has(r), (s: State) => get(s.alloc, c).has(r))),
   },
   configs: {
+    symmetric: {
+      properties: [],
+      fairness: [],
+      symmetry: 'exact',
+      doc: 'SchedulingAllocator.cfg\'s invariants with its commented-out SYMMETRY Symmetry, no PROPERTIES',
+      expect: {
+        source: 'TLC 2.19 on tlaplus/Examples allocator/SchedulingAllocator.tla (commit 32a32c7) with SYMMETRY Symmetry: '
+          + 'TLA_EXAMPLES=<checkout> bash bench/peers/symmetry/run-tlc.sh SchedulingAllocator_sym (1690/5854/7 without: SchedulingAllocator_nosym)',
+        distinct: 879, generated: 3115, depth: 7,
+      },
+    },
     'SchedulingAllocator.cfg': {
       fairness: ['ReturnWF', 'AllocateWF', 'ScheduleWF'],
       doc: 'liveness.md row 5: SPECIFICATION Allocator',

@@ -29,7 +29,11 @@
  *                                          -> forAll c, r: leadsTo
  *   InfOftenSatisfied == \A c : []<>(unsat[c] = {})
  *                                          -> forAll c: alwaysEventually
- *   Symmetry                               -> not ported (commented out of the cfg: "DOES NOT WORK FOR LIVENESS")
+ *   Symmetry == Permutations(Clients) \cup Permutations(Resources)
+ *                                          -> symmetry Clients (the keys of unsat and alloc) and Resources (the
+ *                                             members of their sets); commented out of the cfg ("DOES NOT WORK FOR
+ *                                             LIVENESS"), so used only by configuration symmetric: the cfg's
+ *                                             invariants with SYMMETRY Symmetry and no PROPERTIES
  *   Fairness conjuncts:
  *   \A c : WF_vars(Return(c, alloc[c]))    -> fairness ReturnWF = wf('Return', { each: 'c', when: S = alloc[c] }):
  *                                             per client, the instance Return(c, S) whose S equals alloc[c] in
@@ -159,6 +163,10 @@ export default defineSpec({
     unsat: t.map(members(k.Clients), t.set(members(k.Resources))),
     alloc: t.map(members(k.Clients), t.set(members(k.Resources))),
   }),
+  symmetry: {
+    Clients: { ids: (k) => members(k.Clients), index: ['unsat', 'alloc'] },
+    Resources: { ids: (k) => members(k.Resources), values: ['unsat[*][*]', 'alloc[*][*]'] },
+  },
   init: (k): State => ({
     unsat: IMap(members(k.Clients).map((c) => [c, EMPTY] as const)),
     alloc: IMap(members(k.Clients).map((c) => [c, EMPTY] as const)),
@@ -221,6 +229,17 @@ export default defineSpec({
       alwaysEventually((s: State) => get(s.unsat, c).isEmpty())),
   },
   configs: {
+    symmetric: {
+      properties: [],
+      fairness: [],
+      symmetry: 'exact',
+      doc: 'SimpleAllocator.cfg\'s invariants with its commented-out SYMMETRY Symmetry, no PROPERTIES',
+      expect: {
+        source: 'TLC 2.19 on tlaplus/Examples allocator/SimpleAllocator.tla (commit 32a32c7) with SYMMETRY Symmetry: '
+          + 'TLA_EXAMPLES=<checkout> bash bench/peers/symmetry/run-tlc.sh SimpleAllocator_sym (400/1633/6 without: SimpleAllocator_nosym)',
+        distinct: 50, generated: 226, depth: 6,
+      },
+    },
     'SimpleAllocator.cfg': {
       fairness: ['ReturnWF', 'AllocateSF'],
       doc: 'liveness.md row 4: SPECIFICATION SimpleAllocator',

@@ -466,6 +466,25 @@ const focused: [string, Partial<Consts>, Violations, string][] = [
 ];
 for (const [name, constants, violated, doc] of focused) configs[name] = cfg(constants, violated, doc);
 
+// Symmetry (issue 10): the racers and the devices are interchangeable (symmetry Racers, Devices below). The
+// figures are orbit counts from a brute-force search independent of the checker: test/symmetry.test.ts runs the
+// naive reference search (test/reference-search.ts) with a VIEW that is the least image of the state under every
+// permutation of the racers and devices, each written out by hand; the violated lengths are the reference search's
+// without symmetry (symmetry does not shorten a shortest behaviour).
+const SYMMETRY_SOURCE = 'brute-force orbit count: the reference search over every permutation of the racers and devices (test/symmetry.test.ts)';
+configs['V3.swap-out.3racers'] = {
+  constants: { version: 'V3', branch: 'swap-out', racers: 3 },
+  symmetry: 'exact',
+  doc: 'V3 swap-out with three racing CPU threads, one state per orbit of permutations of the racers',
+  expect: { source: SYMMETRY_SOURCE, distinct: 70, generated: 138, depth: 17, violated: { singleSecondaryInvalidation: 10 } },
+};
+configs['V3.swap-out.3racers.2devices'] = {
+  constants: { version: 'V3', branch: 'swap-out', racers: 3, devices: 2 },
+  symmetry: 'exact',
+  doc: 'the same with two devices: permutations of the racers and of the devices',
+  expect: { source: SYMMETRY_SOURCE, distinct: 94, generated: 218, depth: 18, violated: { singleSecondaryInvalidation: 10 } },
+};
+
 // ── The spec ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 const entrySchema = t.enum('none', 'old', 'new');
@@ -488,6 +507,12 @@ export default defineSpec({
     invCount: t.array(t.int(0, 3), c.addresses),
     newOrder: t.array(t.int(0, 2), c.addresses),
   }),
+  symmetry: {
+    /** The racing CPU threads: each has its own TLB, and none is named anywhere else. */
+    Racers: { ids: (c: Consts) => range(c.racers), index: ['cpuTlb'] },
+    /** The devices: each has its own ATC, PASID state and flush record. */
+    Devices: { ids: (c: Consts) => range(c.devices), index: ['atc', 'active', 'dinv', 'flushed'] },
+  },
   init: (c): State => {
     const A = c.addresses;
     const ref = 1 + (c.callerRef ? 1 : 0) + cacheRef(c.branch as Branch);

@@ -5,6 +5,7 @@ export type {
   ConstValue, ConstDecl, ConstValues, ConfigDef, Expectation,
 } from './spec.ts';
 export { t } from './schema.ts';
+export type { ScalarsetDecl, SymmetryDecl, SymmetryMode, SymmetricId } from './symmetry.ts';
 export type { Schema, Infer } from './schema.ts';
 export { addValue, hasValue, equalValues } from './values.ts';
 export {

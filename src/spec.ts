@@ -4,6 +4,7 @@
  */
 import type { Schema } from './schema.ts';
 import type { Fairness, TemporalProperty } from './temporal.ts';
+import type { SymmetryDecl, SymmetryMode } from './symmetry.ts';
 
 /** A constant's value: constants are scalars so they can be given on the command line (`--const N=4`). */
 export type ConstValue = number | string | boolean;
@@ -133,6 +134,11 @@ export interface ConfigDef<C, I extends string = string, A extends string = stri
   /** The fairness conditions of its behaviours (the fairness of TLC's SPECIFICATION formula); all when absent. */
   readonly fairness?: readonly string[];
   readonly expect?: Expectation<I | A>;
+  /**
+   * Symmetry reduction for this configuration (TLC's SYMMETRY line in a .cfg): `exact` or `fast` over the sets the
+   * spec declares in `symmetry`; `off` (the default) explores every state. `--symmetry` overrides it.
+   */
+  readonly symmetry?: SymmetryMode;
   readonly doc?: string;
 }
 
@@ -173,6 +179,11 @@ export interface SpecDefinition<S, CI extends Record<string, ConstInput>, C = Co
   readonly actionConstraint?: (before: S, after: S, step: Step, consts: C) => boolean;
   /** TLC VIEW: what the fingerprint covers; states with equal views are one state. */
   readonly view?: (state: S, consts: C) => unknown;
+  /**
+   * Sets of interchangeable ids and where they occur in the state (src/symmetry.ts). Used only when the run asks
+   * for it: a configuration's `symmetry`, or `--symmetry exact|fast`.
+   */
+  readonly symmetry?: SymmetryDecl<C>;
   /** Check for deadlock (a state with no successor at all). On unless set to false. */
   readonly deadlock?: boolean;
 }

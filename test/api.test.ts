@@ -68,7 +68,7 @@ describe('check(spec object)', () => {
   });
 
   test('bad options are UsageErrors that say what is allowed; a bad spec is a SpecLoadError', async () => {
-    await expect(check(naive, { wokers: 2 } as never)).rejects.toThrow(new UsageError('check(): unknown option wokers; the options are config, constants, invariants, properties, deadlock, maxDepth, continue, workers, memory, signal, onProgress'));
+    await expect(check(naive, { wokers: 2 } as never)).rejects.toThrow(new UsageError('check(): unknown option wokers; the options are config, constants, invariants, properties, deadlock, maxDepth, continue, workers, memory, signal, onProgress, symmetry'));
     await expect(check(naive, { config: 'N3' })).rejects.toThrow(/NaiveLock has no configuration "N3"; it has none/);
     await expect(check(naive, { workers: 0 })).rejects.toThrow(/workers must be a whole number from 1 to 256, not 0/);
     await expect(check(naive, { memory: '12' })).rejects.toThrow(/check\(\): memory 12: 12 bytes is too small/);
@@ -100,9 +100,10 @@ describe('worker threads', () => {
 describe('checkAll and files', () => {
   test('every configuration of filter.ts, one report each, with TLC\'s counts met', async () => {
     const reports = await checkAll('specs/filter.ts', { workers: 2 });
-    expect(reports.map((r) => r.config)).toEqual(['N3', 'N4', 'N5', 'N3.starvationFree', 'N4.starvationFree']);
-    // TLC 2.19 on Filter.tla (the spec's expectations cite it): N=3 705, N=4 14,844, N=5 344,805 distinct states.
-    expect(reports.map((r) => r.stats.distinct)).toEqual([705, 14_844, 344_805, 705, 14_844]);
+    expect(reports.map((r) => r.config)).toEqual(['N3', 'N4', 'N5', 'N3.symmetric', 'N4.symmetric', 'N5.symmetric', 'N3.starvationFree', 'N4.starvationFree']);
+    // TLC 2.19 on Filter.tla (the spec's expectations cite it): N=3 705, N=4 14,844, N=5 344,805 distinct states;
+    // with SYMMETRY (bench/peers/symmetry/FilterSym.tla): 366, 2,747, 17,149.
+    expect(reports.map((r) => r.stats.distinct)).toEqual([705, 14_844, 344_805, 366, 2_747, 17_149, 705, 14_844]);
     for (const r of reports) expect([r.verdict, r.expectation?.met]).toEqual(['holds', true]);
   }, 120_000);
 

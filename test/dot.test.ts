@@ -76,7 +76,7 @@ describe.concurrent('--dot', () => {
     const bounded = await runCli(['specs/filter.ts', '--config', 'N4', '--max-depth', '6', '--dot', file, '-q']);
     expect(bounded.stdout).toMatch(/State graph \([\d,]+ states, [\d,]+ steps\) written/);
     const matrix = await runCli(['specs/filter.ts', '--dot', file]);
-    expect([matrix.code, matrix.stderr.trim()]).toEqual([64, '--dot draws one configuration\'s graph: give --config NAME (Filter has N3, N4, N5, N3.starvationFree, N4.starvationFree)']);
+    expect([matrix.code, matrix.stderr.trim()]).toEqual([64, '--dot draws one configuration\'s graph: give --config NAME (Filter has N3, N4, N5, N3.symmetric, N4.symmetric, N5.symmetric, N3.starvationFree, N4.starvationFree)']);
     expect((await runCli(['specs/filter.ts', '--dot', '-'])).stderr.trim()).toBe('--dot needs a file name (the graph is not written to stdout)');
     expect((await runCli(['--list', 'specs/filter.ts', '--dot', file])).stderr.trim()).toBe('--dot: --list draws no graph');
   });

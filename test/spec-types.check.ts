@@ -125,3 +125,37 @@ export const badTuple: S2 = { ...okState, queue: [['d1', 0]] };
 export const badKey: S2 = { ...okState, ballots: IMap([['a3', 0]]) };
 // @ts-expect-error: t.set's options are for structured elements, and maxSize is a number
 export const badOptions = t.set(msg, { maxSize: '3' });
+// ── Symmetry (src/symmetry.ts) ───────────────────────────────────────────────────────────────────────────────────
+
+export const symmetric = defineSpec({
+  ...base,
+  constants: { N: 3 },
+  symmetry: { Procs: { ids: (c) => Array.from({ length: c.N }, (_, i) => i), index: ['pc'], values: ['last[*]'] } },
+  configs: { sym: { symmetry: 'exact' }, quick: { symmetry: 'fast' }, none: { symmetry: 'off' } },
+});
+
+export const symmetryModeMisspelt = defineSpec({
+  ...base,
+  symmetry: { Procs: { ids: [0, 1], index: ['pc'] } },
+  // @ts-expect-error: a configuration's symmetry is exact, fast or off
+  configs: { sym: { symmetry: 'exakt' } },
+});
+
+export const symmetryIdsOfObjects = defineSpec({
+  ...base,
+  // @ts-expect-error: ids are numbers or strings
+  symmetry: { Procs: { ids: [{ p: 0 }], index: ['pc'] } },
+});
+
+export const symmetryConstantMisspelt = defineSpec({
+  ...base,
+  constants: { N: 3 },
+  // @ts-expect-error: the ids function sees the spec's constants, typed
+  symmetry: { Procs: { ids: (c) => Array.from({ length: c.M }, (_, i) => i), index: ['pc'] } },
+});
+
+export const symmetryPathsNotStrings = defineSpec({
+  ...base,
+  // @ts-expect-error: places are path strings
+  symmetry: { Procs: { ids: [0, 1], index: [['pc']] } },
+});

@@ -32,6 +32,8 @@ export interface CheckOptions {
   readonly deadlock?: boolean;
   /** Explore at most this many levels (initial states are level 1). */
   readonly maxDepth?: number;
+  /** Symmetry reduction (the CLI's --symmetry): overrides the configuration's; see docs/spec-api.md#symmetry. */
+  readonly symmetry?: 'exact' | 'fast' | 'off';
   /**
    * Go on after the first violation, so that every violated property is reported with its own shortest trace
    * (the CLI's --continue). Default: true — a test asking about one property must not be stopped by another.
@@ -120,7 +122,7 @@ export interface Report {
 }
 
 const OPTION_NAMES: readonly (keyof CheckOptions)[] = [
-  'config', 'constants', 'invariants', 'properties', 'deadlock', 'maxDepth', 'continue', 'workers', 'memory', 'signal', 'onProgress',
+  'config', 'constants', 'invariants', 'properties', 'deadlock', 'maxDepth', 'continue', 'workers', 'memory', 'signal', 'onProgress', 'symmetry',
 ];
 
 /** Checks one configuration of a spec (a spec object made by defineSpec, or the path of its .ts module). */
@@ -183,6 +185,7 @@ function runOptions(loaded: LoadedSpec, o: CheckOptions): RunOptions {
     invariants: o.invariants ? [...o.invariants] : undefined,
     temporal: o.properties ? [...o.properties] : undefined,
     noDeadlock: o.deadlock === false,
+    ...(o.symmetry !== undefined ? { symmetry: symmetryOption(o.symmetry) } : {}),
     maxDepth: whole('maxDepth', o.maxDepth, Number.MAX_SAFE_INTEGER),
     continueAfterViolation: o.continue ?? true,
     workers: whole('workers', o.workers, MAX_WORKERS) ?? 1,
@@ -190,6 +193,11 @@ function runOptions(loaded: LoadedSpec, o: CheckOptions): RunOptions {
     shouldStop: signal ? () => signal.aborted : undefined,
     onProgress: onProgress ? (s) => onProgress(statsOf(s)) : undefined,
   };
+}
+
+function symmetryOption(v: unknown): 'exact' | 'fast' | 'off' {
+  if (v === 'exact' || v === 'fast' || v === 'off') return v;
+  throw new UsageError(`check(): symmetry must be 'exact', 'fast' or 'off', not ${String(v)}`);
 }
 
 function statsOf(s: SearchStats): Stats {

@@ -11,6 +11,7 @@ import { checkSuiteFolder } from '../run/suite.ts';
 import { parseSize } from '../units.ts';
 import { DOT_MAX_STATES } from '../run/state-graph.ts';
 import { MAX_BEHAVIOURS } from '../run/simulate.ts';
+import { SYMMETRY_MODES, type SymmetryMode } from '../../src/symmetry.ts';
 
 export interface CliArgs {
   readonly spec?: string;
@@ -43,6 +44,8 @@ export interface CliArgs {
   readonly depth?: number;
   readonly traces?: number;
   readonly seconds?: number;
+  /** Symmetry reduction: overrides the configuration's (undefined: what the configuration says, else off). */
+  readonly symmetry?: SymmetryMode;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -65,6 +68,13 @@ export function checkWritable(option: string, path: string): void {
     throw new UsageError(`--${option} ${path}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (!existed) unlinkSync(path);
+}
+
+function symmetryMode(raw: string | undefined): SymmetryMode | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === '') throw new UsageError('--symmetry needs a mode: exact, fast or off');
+  if (!(SYMMETRY_MODES as readonly string[]).includes(raw)) throw new UsageError(`--symmetry ${raw}: give exact, fast or off`);
+  return raw as SymmetryMode;
 }
 
 export type Parsed = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'done' };
@@ -99,6 +109,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('depth', { type: 'string', describe: 'with --simulate: states per behaviour at most (default 100)' })
     .option('traces', { type: 'string', describe: 'with --simulate: behaviours to run (default: 1,000 unless --seconds is given)' })
     .option('seconds', { type: 'string', describe: 'with --simulate: a time budget in seconds' })
+    .option('symmetry', { type: 'string', describe: 'symmetry reduction over the spec\'s declared sets of ids: exact (one state per orbit), fast (sort only) or off (default: the configuration\'s symmetry, else off)' })
     .option('typecheck', { type: 'boolean', default: false, describe: 'type-check the spec (TypeScript, its tsconfig.json) before running it' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .strict()
@@ -140,6 +151,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     depth: wholeNumber('depth', one('depth'), 1, 1e9, 'a whole number of states, at least 1'),
     traces: wholeNumber('traces', one('traces'), 1, MAX_BEHAVIOURS, `a whole number of behaviours from 1 to ${MAX_BEHAVIOURS}`),
     seconds: wholeNumber('seconds', one('seconds'), 1, 1e9, 'a whole number of seconds, at least 1'),
+    symmetry: symmetryMode(one('symmetry')),
   };
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
   if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');
@@ -149,6 +161,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
   if (cli.json !== undefined && cli.json !== '-') checkWritable('json', cli.json);
   const simOnly = (['seed', 'depth', 'traces', 'seconds'] as const).filter((k) => cli[k] !== undefined);
   if (!cli.simulate && simOnly.length) throw new UsageError(`--${simOnly[0]} is an option of --simulate${simOnly[0] === 'depth' ? ' (the exhaustive search is bounded by --max-depth)' : ''}`);
+  if (cli.simulate && cli.symmetry !== undefined) throw new UsageError('--simulate does not go with --symmetry (random behaviours are not reduced)');
   if (cli.simulate) {
     const clash = (['json', 'dot', 'suite', 'maxDepth'] as const).find((k) => cli[k] !== undefined) ?? (cli.continue ? 'continue' : cli.coverage ? 'coverage' : undefined);
     if (clash) throw new UsageError(`--simulate does not go with --${clash === 'maxDepth' ? 'max-depth (use --depth)' : clash}`);

@@ -58,6 +58,7 @@ function baseOptions(args: CliArgs, loaded: LoadedSpec): CheckOptions {
     invariants: args.invariant,
     temporal: args.property,
     noDeadlock: !args.deadlock,
+    symmetry: args.symmetry,
     maxDepth: args.maxDepth,
     workers: args.workers,
     memoryBytes: args.memory,
@@ -83,6 +84,8 @@ async function runSingle(args: CliArgs, loaded: LoadedSpec, base: CheckOptions):
       properties: m.properties.list, hasConfigs: Object.keys(loaded.spec.configs ?? {}).length > 0,
       fairness: m.liveness?.fairness.map((f) => `${f.kind === 'weak' ? 'WF' : 'SF'} ${f.label}`) ?? [],
     }));
+    if (m.symmetry) say(`Symmetry: ${m.symmetry.describe()}${args.symmetry ? ' (--symmetry)' : ` (configuration ${args.config})`}; distinct counts one state per ${m.symmetry.mode === 'exact' ? 'orbit' : 'sorted form'}.`);
+    else if (loaded.spec.symmetry) say(`Symmetry: off (${loaded.spec.name} declares ${Object.keys(loaded.spec.symmetry).join(', ')}: --symmetry exact to use it).`);
     say('');
   }
   const r = await runPrepared(prepared);

@@ -7,7 +7,7 @@
  * `ModelOptions` is plain data: a worker thread receives it whole and builds the same model.
  */
 import { isChoice, type Choice, type ConstValue, type Spec, type Step } from '../../src/spec.ts';
-import { EncodeError, SpecEvalError, describeError } from '../errors.ts';
+import { EncodeError, SpecEvalError, UsageError, describeError } from '../errors.ts';
 import type { Codec } from '../codec/codec.ts';
 import { Fingerprinter } from '../codec/fingerprint.ts';
 import { GenericCodec } from '../codec/generic.ts';
@@ -18,6 +18,8 @@ import { resolveConstants, type Constants } from './constants.ts';
 import { evaluationError } from './evaluation.ts';
 import { Properties } from './properties.ts';
 import { StepChecks } from './steps.ts';
+import { Symmetry } from './symmetry.ts';
+import { SYMMETRY_MODES, type SymmetryMode } from '../../src/symmetry.ts';
 import { LivenessPlan } from './temporal.ts';
 
 export interface ModelOptions {
@@ -33,6 +35,8 @@ export interface ModelOptions {
   readonly temporal?: readonly string[];
   /** The spec's file, to point at its own stack frames in error messages. */
   readonly specFile?: string;
+  /** `--symmetry`: overrides the configuration's `symmetry` (off when it says nothing). */
+  readonly symmetry?: SymmetryMode;
 }
 
 export class Model {
@@ -44,6 +48,8 @@ export class Model {
   readonly liveness: LivenessPlan | undefined;
   readonly codec: Codec;
   readonly fp = new Fingerprinter();
+  /** Symmetry reduction, when the run uses it: states are fingerprinted and stored in their canonical form. */
+  readonly symmetry: Symmetry | undefined;
   /** The VIEW's codec: the fingerprint covers the view, whatever codec the states use. */
   private readonly viewCodec: GenericCodec | undefined;
 
@@ -71,6 +77,34 @@ export class Model {
       throw new SpecEvalError(`the spec's schema is refused: ${e instanceof Error && e.name === 'Error' ? e.message : describeError(e)}`);
     }
     this.viewCodec = spec.view ? new GenericCodec() : undefined;
+    this.symmetry = this.buildSymmetry();
+  }
+
+  /** The symmetry mode of this run: --symmetry, else the configuration's, else off. */
+  get symmetryMode(): SymmetryMode {
+    return this.opts.symmetry ?? (this.opts.config === undefined ? undefined : this.spec.configs?.[this.opts.config]?.symmetry) ?? 'off';
+  }
+
+  private buildSymmetry(): Symmetry | undefined {
+    const mode = this.symmetryMode;
+    const from = this.opts.symmetry !== undefined ? `--symmetry ${mode}` : `configuration ${this.opts.config}'s symmetry: '${mode}'`;
+    if (!SYMMETRY_MODES.includes(mode)) throw new SpecEvalError(`${from}: the modes are ${SYMMETRY_MODES.join(', ')}`);
+    if (mode === 'off') return undefined;
+    // A command-line choice that cannot work is a usage error; a configuration's is the spec's.
+    const refuse = (why: string) => (this.opts.symmetry !== undefined ? new UsageError(`${from}: ${why}`) : new SpecEvalError(`${from}: ${why}`));
+    if (!this.spec.symmetry) throw refuse(`${this.spec.name} declares no symmetry (give the spec a symmetry: { Set: { ids, index, values } }, see docs/spec-api.md)`);
+    if (this.liveness) {
+      throw refuse(`symmetry reduction is refused with temporal properties (this run checks ${this.liveness.propertyNames.join(', ')}): `
+        + 'a cycle through canonical states need not be a cycle of the spec, so a verdict could be wrong (TLC warns of the same). '
+        + 'Check the temporal properties with --symmetry off, and the safety properties with symmetry in a configuration that lists properties: [].');
+    }
+    if (this.spec.view) throw refuse('symmetry reduction and a VIEW together are not supported (both decide which states are one)');
+    return new Symmetry(this.spec.symmetry, this.consts, mode, this.codec);
+  }
+
+  /** The words of the last encodeAndFingerprint: the canonical form under symmetry, else the codec's. */
+  get buf(): Int32Array {
+    return this.symmetry === undefined ? this.codec.buf : this.symmetry.words;
   }
 
   /** The initial states, as an array. */
@@ -135,7 +169,10 @@ export class Model {
     let n: number;
     try {
       n = this.codec.encode(state);
-      if (this.viewCodec) {
+      if (this.symmetry !== undefined) {
+        n = this.symmetry.canonicalise(state);
+        this.fp.hash(this.symmetry.words, 0, n);
+      } else if (this.viewCodec) {
         let view: unknown;
         try {
           view = this.spec.view!(state, this.consts);

@@ -14,6 +14,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
   return {
     config: r.config ?? null,
     constants: { ...r.constants },
+    symmetry: r.symmetry,
     overrides: r.overrides,
     properties: r.properties,
     verdict: r.outcome.verdict,

@@ -19,6 +19,7 @@ import { compareWithExpectation, expectationOf, validateExpectation } from './ex
 import type { LoadedSpec } from './load.ts';
 import { outcomeOf, type Outcome } from './outcome.ts';
 import { coverageReport, type CoverageReport } from './coverage.ts';
+import { auditSymmetry } from '../model/symmetry-audit.ts';
 
 export interface FoundViolation {
   /** The property's name, as declared (a matrix column, an expectation's key). */
@@ -54,6 +55,8 @@ export interface CheckResult {
   readonly mismatches: string[];
   /** Per action and action instance: states enabled in, successors generated, new states reached (./coverage.ts). */
   readonly coverage: CoverageReport;
+  /** The symmetry reduction used: exact or fast (one state per orbit, or per sorted form), or off. */
+  readonly symmetry: 'exact' | 'fast' | 'off';
   /** The liveness phase, when temporal properties were checked on the whole graph. */
   readonly liveness?: { readonly seconds: number; readonly states: number; readonly instances: number };
 }
@@ -89,7 +92,8 @@ export function prepareRun(loaded: LoadedSpec, opts: CheckOptions = {}): Prepare
   const model = new Model(loaded.spec, { ...modelOptions, specFile: loaded.file });
   // An expectation describes the configuration as declared: command-line overrides make it not apply.
   const overridden = Object.keys(opts.constants ?? {}).length > 0 || (opts.invariants?.length ?? 0) > 0 || (opts.temporal?.length ?? 0) > 0
-    || opts.noDeadlock === true;
+    || opts.noDeadlock === true
+    || (opts.symmetry !== undefined && opts.symmetry !== (opts.config === undefined ? 'off' : loaded.spec.configs?.[opts.config]?.symmetry ?? 'off'));
   const expectation = overridden ? undefined : expectationOf(loaded.spec, opts.config);
   if (expectation) validateExpectation(expectation, model.properties, loaded.spec, opts.config);
   return { loaded, model, search, expectation };
@@ -109,6 +113,8 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   const onViolation = p.search.onFound
     ? (v: Candidate, parents: ParentLinks) => { p.search.onFound!(traceOf(v, parents)); p.search.onViolation?.(v, parents); }
     : p.search.onViolation;
+  // Symmetry reduction is sound only for a symmetric spec: refuse, before exploring, one that is not on a sample.
+  auditSymmetry(model);
   const search = new BfsSearch(model, { ...p.search, onViolation }, loaded.file);
   let run: Awaited<ReturnType<BfsSearch['run']>>;
   try {
@@ -133,6 +139,7 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
     specName: loaded.spec.name, config: model.opts.config, constants: model.consts, overrides: model.opts.constants ?? {},
     properties: model.properties.list, stats: run.stats, violations, bounded: run.bounded, interrupted: run.interrupted,
     memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation, liveness, coverage: coverageReport(model, run.coverage),
+    symmetry: model.symmetryMode,
   };
   return { ...facts, mismatches: p.expectation ? compareWithExpectation({ ...facts, complete: outcome.complete }, p.expectation) : [] };
 }

@@ -82,7 +82,7 @@ const SLICE_MS = 25;
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function simulate(loaded: LoadedSpec, o: SimulateOptions): Promise<SimResult> {
-  const { model } = prepareRun(loaded, { config: o.config, constants: o.constants, invariants: o.invariants, noDeadlock: o.noDeadlock, temporal: [] });
+  const { model } = prepareRun(loaded, { config: o.config, constants: o.constants, invariants: o.invariants, noDeadlock: o.noDeadlock, temporal: [], symmetry: 'off' });
   const workers = o.workers ?? availableParallelism();
   const shared = workers > 1;
   const budget = o.memoryBytes ?? Math.floor(totalmem() / 4);

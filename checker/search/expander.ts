@@ -206,7 +206,7 @@ export class Expander {
     meta[b + M_INDEX] = index;
     meta[b + M_AT] = this.batchWordsUsed;
     const words = this.batchWords;
-    const buf = m.codec.buf;
+    const buf = m.symmetry === undefined ? m.codec.buf : m.symmetry.words;
     const at = this.batchWordsUsed;
     for (let i = 0; i < n; i++) words[at + i] = buf[i]!;
     this.batchWordsUsed += n;

@@ -7,6 +7,10 @@
  * and must really violate the property: the replay judges it with the same step checks (checker/model/steps.ts)
  * as the search.
  *
+ * Under symmetry the chain holds canonical fingerprints: each replayed state is matched by the fingerprint of its
+ * canonical form (what encodeAndFingerprint computes), so the trace is a behaviour of the spec from one of its own
+ * initial states, not a sequence of canonical forms.
+ *
  * With a VIEW, several states can share a fingerprint, and the first pick may not be the state that was stored:
  * the replay then backtracks until the whole chain, and the violation at its end, are reproduced.
  */
@@ -88,14 +92,30 @@ export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): 
       return model.instances.every((inst) => model.successorList(inst.run(last), inst.step.label).length === 0) ? [] : undefined;
     }
     if (v.instance === STORED_STATE) return checks.invariantHolds(invariantIndex, last) ? undefined : [];
-    const inst = model.instances[v.instance]!;
-    const picked = model.labelledSuccessors(inst.run(last), inst.step)[v.successor];
-    if (picked === undefined) return undefined;
-    const to = picked.state;
-    const violated = v.kind === 'invariant'
-      ? !checks.invariantHolds(invariantIndex, to)
-      : !checks.actionPropertyHolds(props.actionProperties.findIndex((p) => p.name === v.property), last, to, inst.step);
-    return violated ? [{ label: picked.label, state: to }] : undefined;
+    const violates = (instance: number, successor: number): TraceStep[] | undefined => {
+      const inst = model.instances[instance]!;
+      const picked = model.labelledSuccessors(inst.run(last), inst.step)[successor];
+      if (picked === undefined) return undefined;
+      const to = picked.state;
+      const violated = v.kind === 'invariant'
+        ? !checks.invariantHolds(invariantIndex, to)
+        : !checks.actionPropertyHolds(props.actionProperties.findIndex((p) => p.name === v.property), last, to, inst.step);
+      return violated ? [{ label: picked.label, state: to }] : undefined;
+    };
+    const found = violates(v.instance, v.successor);
+    if (found || !model.symmetry) return found;
+    // Under symmetry the search expanded the canonical form of `last`, a permutation of it: the violating step's
+    // instance and successor index name a step of that form. The first violating step of `last` itself, in
+    // instance order, is its image (the property being symmetric), so the trace stays a behaviour of the spec.
+    for (let i = 0; i < model.instances.length; i++) {
+      const inst = model.instances[i]!;
+      const count = model.successorList(inst.run(last), inst.step.label).length;
+      for (let j = 0; j < count; j++) {
+        const step = violates(i, j);
+        if (step) return step;
+      }
+    }
+    return undefined;
   };
   return replay(model, parents, slotOf(parents, v.lastHigh, v.lastLow, what), ending, what);
 }
