@@ -20,6 +20,10 @@ export interface TraceStep {
   /** The label of the step that produced the state (a choice's included); null for the initial state. */
   readonly label: string | null;
   readonly state: unknown;
+  /** Who took the step (its lane in a swimlane view): the action's `actor`, or its default; absent for the initial state. */
+  readonly actor?: string;
+  /** The action's one-line `doc`, when it has one. */
+  readonly doc?: string;
 }
 
 interface Pick extends TraceStep { readonly step?: Step }
