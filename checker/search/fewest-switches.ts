@@ -61,9 +61,9 @@ export function contextSwitches(trace: readonly { readonly actor?: string }[]): 
   return n;
 }
 
-/** Whether the fewest-switch search applies: a trace with two steps or more, several lanes, and no VIEW. */
+/** Whether the fewest-switch search applies: a trace with a step, several lanes, and no VIEW. */
 export function fewestSwitchesApply(model: Model, v: Candidate): boolean {
-  return v.length >= 3 && model.lanes.length > 1 && model.spec.view === undefined;
+  return v.length >= 2 && model.lanes.length > 1 && model.spec.view === undefined;
 }
 
 /**
