@@ -18,7 +18,9 @@ export function actorOf(specName: string, step: Step, def: Record<string, unknow
   const declared = def.actor;
   if (declared === undefined) {
     const first = Object.keys(step.params)[0];
-    return first === undefined ? specName : `${first}=${formatParam(step.params[first])}`;
+    if (first === undefined) return specName;
+    const value = step.params[first];
+    return `${first}=${typeof value === 'string' ? value : formatParam(value)}`;
   }
   let actor: unknown = declared;
   if (typeof declared === 'function') {
