@@ -183,6 +183,15 @@ const configs = {
   },
 } as const;
 
+// ── Actors: the lanes of a trace. The thread writing 4 to /proc/pid/clear_refs, each CPU thread (CPU0, ...), each
+// device (device0, ...).
+const cpuLane = ({ cpu }: { cpu: number }) => `CPU${cpu}`;
+const deviceLane = ({ dev }: { dev: number }) => `device${dev}`;
+/** A step of clear_refs_write, with its doc. */
+function byClearRefs(doc: string, next: (s: State, c: Consts) => State | null) {
+  return { actor: 'clear_refs', doc, next: (s: State, _: {}, c: Consts) => next(s, c) };
+}
+
 export default defineSpec({
   name: 'clear_refs',
   description: 'clear_refs_write soft-dirty clearing vs CPU TLBs and ATS device TLBs: can a write escape tracking?',
@@ -212,18 +221,19 @@ export default defineSpec({
     atc: range(c.devices).map(() => false),
   }),
   actions: {
-    // ---------------- clear_refs_write ----------------
-    clear_refs_range_start: (s: State): State | null => (s.clear === 'idle' ? { ...s, clear: 'walk' } : null),
-    clear_soft_dirty: (s: State, c: Consts): State | null => {
+    // ---------------- clear_refs_write (the clear_refs lane) ----------------
+    clear_refs_range_start: byClearRefs('mmu_notifier_invalidate_range_start for the whole mm',
+      (s: State): State | null => (s.clear === 'idle' ? { ...s, clear: 'walk' } : null)),
+    clear_soft_dirty: byClearRefs('clear_soft_dirty: the pte write-protected, soft-dirty cleared, no flush yet', (s: State, c: Consts): State | null => {
       if (s.clear !== 'walk') return null;
       return { ...s, writable: false, softDirty: false, clear: 'end', atc: c.explicitInvalidate ? noAtc(s) : s.atc };
-    },
-    clear_refs_range_end: (s: State, c: Consts): State | null => {
+    }),
+    clear_refs_range_end: byClearRefs('mmu_notifier_invalidate_range_end (rangeEnd: the ATC invalidated here)', (s: State, c: Consts): State | null => {
       if (s.clear !== 'end') return null;
       const inv = c.notifierEnd === 'rangeEnd' && !c.flushAllIgnored;
       return { ...s, clear: 'flush', atc: inv ? noAtc(s) : s.atc };
-    },
-    clear_refs_flush_tlb: (s: State, c: Consts): State | null => {
+    }),
+    clear_refs_flush_tlb: byClearRefs('flush_tlb_mm (archFlush: the secondary TLB invalidated from the arch flush)', (s: State, c: Consts): State | null => {
       if (s.clear !== 'flush') return null;
       const inv = c.notifierEnd === 'archFlush' && !c.flushAllIgnored && c.cpuFlush === 'flushTlbMm';
       return {
@@ -231,9 +241,11 @@ export default defineSpec({
         tlb: c.cpuFlush === 'flushTlbMm' ? s.tlb.map(() => false) : s.tlb,
         atc: inv ? noAtc(s) : s.atc,
       };
-    },
+    }),
     // ---------------- CPU threads ----------------
     cpu_write: {
+      actor: cpuLane,
+      doc: 'a store through the TLB, or a page walk that caches a writable entry',
       params: (c: Consts) => ({ cpu: range(c.cpus) }),
       next: (s: State, p: { cpu: number }): State | null => {
         if (s.tlb[p.cpu]) return s; // through the TLB: the pte is not touched
@@ -242,6 +254,8 @@ export default defineSpec({
       },
     },
     cpu_write_fault: {
+      actor: cpuLane,
+      doc: 'write fault on the write-protected pte: writable again, soft-dirty set',
       params: (c: Consts) => ({ cpu: range(c.cpus) }),
       next: (s: State, p: { cpu: number }): State | null => {
         if (s.tlb[p.cpu] || s.writable) return null;
@@ -250,6 +264,8 @@ export default defineSpec({
     },
     // ---------------- ATS/PASID devices ----------------
     device_write: {
+      actor: deviceLane,
+      doc: 'a DMA write: through the ATC, or an ATS translation that grants write',
       params: (c: Consts) => ({ dev: range(c.devices) }),
       next: (s: State, p: { dev: number }, c: Consts): State | null => {
         if (s.atc[p.dev] && c.deviceWrite === 'cachedNoWalk') return s; // translated request, no walk
@@ -258,6 +274,8 @@ export default defineSpec({
       },
     },
     device_page_request: {
+      actor: deviceLane,
+      doc: 'PRI page request: the IOMMU faults the page writable, soft-dirty set',
       params: (c: Consts) => ({ dev: range(c.devices) }),
       next: (s: State, p: { dev: number }, c: Consts): State | null => {
         if ((s.atc[p.dev] && c.deviceWrite === 'cachedNoWalk') || s.writable) return null;

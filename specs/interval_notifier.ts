@@ -226,9 +226,11 @@ function setFault(s: State, d: number, f: Partial<Fault>): Fault[] {
 
 const nonblocking = (c: Consts) => c.unmapper === 'oom';
 
+/** A step of the unmapper: its own lane in a trace (the device faults are fault0, fault1, ..., the task is CPU). */
 function unmapperStep(step: Step, effect: (s: State, c: Consts) => State | null) {
-  return (s: State, c: Consts): State | null => (s.upc === step ? effect(s, c) : null);
+  return { actor: 'unmapper', next: (s: State, _: {}, c: Consts): State | null => (s.upc === step ? effect(s, c) : null) };
 }
+const faultLane = ({ d }: { d: number }) => `fault${d}`;
 const advance = (s: State, c: Consts, n: Partial<State>): State => ({ ...s, ...n, upc: nextOf(c).get(s.upc)! });
 
 const unmapperActions = {
@@ -354,6 +356,7 @@ export default defineSpec({
   actions: {
     // ---------------- the device-fault threads ----------------
     mmu_interval_read_begin: {
+      actor: faultLane,
       params: perFault,
       next: (s: State, { d }: { d: number }, c: Consts): State | null => {
         const f = s.fault[d]!;
@@ -363,6 +366,7 @@ export default defineSpec({
       },
     },
     read_begin_wakeup: {
+      actor: faultLane,
       params: perFault,
       next: (s: State, { d }: { d: number }): State | null => {
         const f = s.fault[d]!;
@@ -371,6 +375,7 @@ export default defineSpec({
       },
     },
     retry_without_read_begin: {
+      actor: faultLane,
       params: perFault,
       next: (s: State, { d }: { d: number }, c: Consts): State | null => {
         if (c.driver !== 'seqOnce' || s.fault[d]!.pc !== 'again') return null;
@@ -378,6 +383,7 @@ export default defineSpec({
       },
     },
     hmm_range_fault: {
+      actor: faultLane,
       params: perFault,
       next: (s: State, { d }: { d: number }, c: Consts): State | null => {
         const f = s.fault[d]!;
@@ -392,6 +398,7 @@ export default defineSpec({
       },
     },
     read_retry_unlocked: {
+      actor: faultLane,
       params: perFault,
       next: (s: State, { d }: { d: number }): State | null => {
         const f = s.fault[d]!;
@@ -400,6 +407,7 @@ export default defineSpec({
       },
     },
     driver_lock_read_retry: {
+      actor: faultLane,
       params: perFault,
       next: (s: State, { d }: { d: number }, c: Consts): State | null => {
         const f = s.fault[d]!;
@@ -410,6 +418,7 @@ export default defineSpec({
       },
     },
     program_device_pte: {
+      actor: faultLane,
       params: perFault,
       next: (s: State, { d }: { d: number }): State | null => {
         const f = s.fault[d]!;
@@ -418,9 +427,13 @@ export default defineSpec({
       },
     },
     // ---------------- the CPU ----------------
-    cpu_fault: (s: State): State | null => {
-      if (s.pte !== 0 || s.unstable) return null;
-      return { ...s, pte: s.nextPage, nextPage: s.nextPage + 1 };
+    cpu_fault: {
+      actor: 'CPU',
+      doc: 'do_anonymous_page under the PTL installs a new page',
+      next: (s: State): State | null => {
+        if (s.pte !== 0 || s.unstable) return null;
+        return { ...s, pte: s.nextPage, nextPage: s.nextPage + 1 };
+      },
     },
     // ---------------- the unmapper ----------------
     ...unmapperActions,

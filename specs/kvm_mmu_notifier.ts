@@ -261,6 +261,16 @@ function setVcpu(s: State, i: number, v: Partial<Vcpu>): Vcpu[] {
 }
 
 const perVcpu = (c: Consts) => ({ vcpu: range(c.vcpus) });
+
+// ── Actors: the lanes of a trace. The unmapping thread (reclaim, or the zapping munmap/MADV_DONTNEED caller), the
+// second invalidator of gfn B, and each vCPU thread (vCPU0, vCPU1, ...), as the e649b3f0188f race is drawn.
+/** The unmapper's lane: reclaim, or zap for the zap_page_range unmapper. */
+const unmapperLane = (_: {}, c: Consts) => (c.unmapper === 'zap' ? 'zap' : 'reclaim');
+const vcpuLane = ({ vcpu }: { vcpu: number }) => `vCPU${vcpu}`;
+/** An action without parameters, taken by `actor`, with its doc. */
+function by(actor: string | ((p: {}, c: Consts) => string), doc: string, next: (s: State, c: Consts) => State | null) {
+  return { actor, doc, next: (s: State, _: {}, c: Consts) => next(s, c) };
+}
 /** mmu_invalidate_seq counts reclaim's range_end and B's (with repeatB, B's ends are seen only through `moved`). */
 const maxSeq = (c: Consts): number => 1 + (c.repeatB ? 0 : Math.max(c.invalidationsB, 0));
 const VCPU_ACTIONS = ['vcpu_snapshot_seq', 'gup', 'vcpu_install_spte', 'vcpu_enter_guest', 'vcpu_reload_apic_page',
@@ -616,29 +626,29 @@ export default defineSpec({
   }),
   actions: {
     // ---------------- reclaim: shrink_page_list -> try_to_unmap -> try_to_unmap_one ----------------
-    kvm_invalidate_range_start: (s: State, c: Consts): State | null => {
+    kvm_invalidate_range_start: by(unmapperLane, 'kvm_mmu_notifier_invalidate_range_start: count++, the range widened, the spte zapped', (s: State, c: Consts): State | null => {
       if (s.reclaim !== 'idle' || c.unmapper === 'none') return null;
       const request = c.apic === 'rangeStartRequest' || c.apic === 'startEndRetry';
       return {
         ...s, count: s.count + 1, range: rangeAtStart(s, 'A', c), spte: 'none', reclaim: 'ptl',
         vcpu: request ? requestReloadAll(s.vcpu) : s.vcpu,
       };
-    },
-    try_to_unmap_one: (s: State, c: Consts): State | null => {
+    }),
+    try_to_unmap_one: by(unmapperLane, 'try_to_unmap_one: the pte becomes a swap entry (invalidateRange: APIC reload requested)', (s: State, c: Consts): State | null => {
       if (s.reclaim !== 'ptl' || c.unmapper !== 'reclaim') return null;
       return { ...s, pte: 'swap', reclaim: 'end', vcpu: c.apic === 'invalidateRange' ? requestReloadAll(s.vcpu) : s.vcpu };
-    },
-    zap_pte_range: (s: State, c: Consts): State | null => {
+    }),
+    zap_pte_range: by(unmapperLane, 'zap_pte_range: the pte cleared, the page queued in the mmu_gather', (s: State, c: Consts): State | null => {
       if (s.reclaim !== 'ptl' || c.unmapper !== 'zap') return null;
       return { ...s, pte: 'none', gather: 'pending', reclaim: 'end' };
-    },
-    tlb_flush_mmu: (s: State, c: Consts): State | null => {
+    }),
+    tlb_flush_mmu: by(unmapperLane, "tlb_flush_mmu: the gathered page freed (unless a vCPU's gup holds it)", (s: State, c: Consts): State | null => {
       if (s.gather !== 'pending') return null;
       const vcpu = c.apic === 'invalidateRange' ? requestReloadAll(s.vcpu) : s.vcpu;
       if (s.vcpu.some((v) => v.held === 'P1')) return { ...s, vcpu, gather: 'orphan' };
       return { ...s, vcpu, gather: 'none', p1Freed: true };
-    },
-    kvm_invalidate_range_end: (s: State, c: Consts): State | null => {
+    }),
+    kvm_invalidate_range_end: by(unmapperLane, 'kvm_mmu_notifier_invalidate_range_end: seq++, count--', (s: State, c: Consts): State | null => {
       if (s.reclaim !== 'end') return null;
       const vcpu = seqMoved(s.vcpu);
       return {
@@ -646,29 +656,31 @@ export default defineSpec({
         reclaim: c.unmapper === 'reclaim' ? 'free' : 'done',
         vcpu: c.apic === 'invalidateRange' ? requestReloadAll(vcpu) : vcpu,
       };
-    },
+    }),
     // ---------------- the second invalidator: an invalidation of gfn B only (e.g. mprotect of B's hva) ----------------
-    b_invalidate_range_start: (s: State, c: Consts): State | null => {
+    b_invalidate_range_start: by('invalidatorB', "range_start for gfn B only (e.g. mprotect of B's hva): count++", (s: State, c: Consts): State | null => {
       if (s.bPc !== 'idle' || (!c.repeatB && s.bDone >= c.invalidationsB)) return null;
       return { ...s, count: s.count + 1, range: rangeAtStart(s, 'B', c), bPc: 'active' };
-    },
-    b_invalidate_range_end: (s: State, c: Consts): State | null => {
+    }),
+    b_invalidate_range_end: by('invalidatorB', 'range_end for gfn B: seq++, count--', (s: State, c: Consts): State | null => {
       if (s.bPc !== 'active') return null;
       return {
         ...s, seq: c.repeatB ? s.seq : s.seq + 1, count: s.count - 1, range: rangeAtEnd(s.range, 'B', s.count - 1, c),
         bPc: 'idle', bDone: c.repeatB ? 0 : s.bDone + 1, vcpu: seqMoved(s.vcpu),
       };
-    },
-    reclaim_free_page: (s: State): State | null => {
+    }),
+    reclaim_free_page: by(unmapperLane, 'reclaim frees the page (no reference left)', (s: State): State | null => {
       if (s.reclaim !== 'free' || s.vcpu.some((v) => v.held === 'P1')) return null;
       return { ...s, p1Freed: true, reclaim: 'done' };
-    },
-    reclaim_putback_page: (s: State): State | null => {
+    }),
+    reclaim_putback_page: by(unmapperLane, 'reclaim puts the page back (a gup reference holds it)', (s: State): State | null => {
       if (s.reclaim !== 'free' || !s.vcpu.some((v) => v.held === 'P1')) return null;
       return { ...s, reclaim: 'done' };
-    },
+    }),
     // ---------------- vCPU: the EPT fault path ----------------
     vcpu_snapshot_seq: {
+      actor: vcpuLane,
+      doc: 'kvm_faultin_pfn: mmu_seq = kvm->mmu_notifier_seq (smp_rmb)',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }): State | null => {
         const v = s.vcpu[p.vcpu]!;
@@ -677,6 +689,8 @@ export default defineSpec({
       },
     },
     gup: {
+      actor: vcpuLane,
+      doc: 'gup (hva_to_pfn): fault the host page in and take a reference',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }): State | null => {
         if (s.vcpu[p.vcpu]!.pc !== 'fault_gup') return null;
@@ -686,6 +700,8 @@ export default defineSpec({
       },
     },
     vcpu_install_spte: {
+      actor: vcpuLane,
+      doc: 'under mmu_lock: mmu_notifier_retry, else install the spte',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
         const v = s.vcpu[p.vcpu]!;
@@ -695,6 +711,8 @@ export default defineSpec({
       },
     },
     vcpu_enter_guest: {
+      actor: vcpuLane,
+      doc: 'vcpu_enter_guest: back into the guest',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }): State | null => {
         const v = s.vcpu[p.vcpu]!;
@@ -704,6 +722,8 @@ export default defineSpec({
     },
     // ---------------- vCPU: KVM_REQ_APIC_PAGE_RELOAD ----------------
     vcpu_reload_apic_page: {
+      actor: vcpuLane,
+      doc: 'KVM_REQ_APIC_PAGE_RELOAD: gup the APIC page, write it into the VMCS',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
         const v = s.vcpu[p.vcpu]!;
@@ -715,6 +735,8 @@ export default defineSpec({
       },
     },
     vcpu_apic_snapshot_seq: {
+      actor: vcpuLane,
+      doc: 'APIC reload retried like a fault: snapshot mmu_notifier_seq',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
         const v = s.vcpu[p.vcpu]!;
@@ -723,6 +745,8 @@ export default defineSpec({
       },
     },
     apic_gup: {
+      actor: vcpuLane,
+      doc: 'gup the APIC access page',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }): State | null => {
         if (s.vcpu[p.vcpu]!.pc !== 'apic_gup') return null;
@@ -732,6 +756,8 @@ export default defineSpec({
       },
     },
     vcpu_apic_check: {
+      actor: vcpuLane,
+      doc: 'under mmu_lock: retry check, else the VMCS gets the page',
       params: perVcpu,
       next: (s: State, p: { vcpu: number }, c: Consts): State | null => {
         const v = s.vcpu[p.vcpu]!;

@@ -361,10 +361,12 @@ export default defineSpec({
   actions: {
     // ---------------- CPU threads ----------------
     cpu_store: {
+      actor: ({ c }: { c: number }) => `CPU${c}`,
       params: (c: Consts) => ({ c: range(c.cpus) }),
       next: (s: State, p: { c: number }, c: Consts) => (s.cpu[p.c] === 'idle' ? cpuAccess(s, p.c, c) : null),
     },
     cpu_handle_fault: {
+      actor: ({ c }: { c: number }) => `CPU${c}`,
       params: (c: Consts) => ({ c: range(c.cpus) }),
       next: (s: State, p: { c: number }, c: Consts): State | null => {
         if (s.cpu[p.c] !== 'fault') return null;
@@ -373,20 +375,24 @@ export default defineSpec({
       },
     },
     cpu_retry_store: {
+      actor: ({ c }: { c: number }) => `CPU${c}`,
       params: (c: Consts) => ({ c: range(c.cpus) }),
       next: (s: State, p: { c: number }, c: Consts) => (s.cpu[p.c] === 'retry' ? cpuAccess(s, p.c, c) : null),
     },
     cpu_load: {
+      actor: ({ c }: { c: number }) => `CPU${c}`,
       params: (c: Consts) => ({ c: range(c.cpus) }),
       next: (s: State, p: { c: number }): State | null =>
         (s.cpu[p.c] === 'idle' && s.tlb[p.c] === 'none' ? { ...s, tlb: set(s.tlb, p.c, s.pte) } : null),
     },
     // ---------------- SVA devices ----------------
     device_dma_write: {
+      actor: ({ d }: { d: number }) => `device${d}`,
       params: (c: Consts) => ({ d: range(c.devices) }),
       next: (s: State, p: { d: number }, c: Consts) => (s.dev[p.d] === 'idle' ? deviceTranslate(s, p.d, c) : null),
     },
     iopf_handle_fault: {
+      actor: 'SMMU',
       params: (c: Consts) => ({ d: range(c.devices) }),
       next: (s: State, p: { d: number }, c: Consts): State | null => {
         if (s.dev[p.d] !== 'stalled') return null;
@@ -395,15 +401,18 @@ export default defineSpec({
       },
     },
     smmu_resume_retry: {
+      actor: 'SMMU',
       params: (c: Consts) => ({ d: range(c.devices) }),
       next: (s: State, p: { d: number }, c: Consts) => (s.dev[p.d] === 'retry' ? deviceTranslate(s, p.d, c) : null),
     },
     device_dma_read: {
+      actor: ({ d }: { d: number }) => `device${d}`,
       params: (c: Consts) => ({ d: range(c.devices) }),
       next: (s: State, p: { d: number }): State | null =>
         (s.dev[p.d] === 'idle' && s.iotlb[p.d] === 'none' ? { ...s, iotlb: set(s.iotlb, p.d, s.pte) } : null),
     },
     smmu_tlb_evict: {
+      actor: 'SMMU',
       params: (c: Consts) => ({ d: range(c.devices) }),
       next: (s: State, p: { d: number }): State | null =>
         (s.iotlb[p.d] !== 'none' ? { ...s, iotlb: set(s.iotlb, p.d, 'none') } : null),

@@ -156,6 +156,7 @@ export default defineSpec({
       },
     },
     Allocate: {
+      actor: 'allocator',
       params,
       next: (s: State, { c, S }: CS, k): State | null => {
         const set = subset(k.Resources, S);
@@ -179,10 +180,13 @@ export default defineSpec({
         return { unsat: s.unsat, alloc: s.alloc.set(c, get(s.alloc, c).subtract(set)), sched: s.sched };
       },
     },
-    Schedule: (s, k): State[] | null => {
-      const ts = toSchedule(s, k.Clients);
-      if (ts.length === 0) return null;
-      return permutations(ts).map((sq) => ({ unsat: s.unsat, alloc: s.alloc, sched: s.sched.concat(sq) }));
+    Schedule: {
+      actor: 'allocator',
+      next: (s: State, _: {}, k: C): State[] | null => {
+        const ts = toSchedule(s, k.Clients);
+        if (ts.length === 0) return null;
+        return permutations(ts).map((sq) => ({ unsat: s.unsat, alloc: s.alloc, sched: s.sched.concat(sq) }));
+      },
     },
   },
   invariants: {

@@ -181,6 +181,7 @@ export default defineSpec({
       },
     },
     Allocate: {
+      actor: 'allocator',
       params,
       next: (s: State, { c, S }: CS, k): State | null => {
         const set = subset(k.Resources, S);

@@ -344,8 +344,52 @@ function applyStep(n: State, c: Consts, a: number, step: StepName): void {
   }
 }
 
+// ── Actors: the lanes of a trace, as the race is drawn on the list ───────────────────────────────────────────────
+// The unmapping CPU (try_to_unmap_one), its caller (reclaim: shrink_page_list, or migrate_pages on the migration
+// branch), the IOMMU (the secondary-TLB invalidations, synchronous inside the step that calls ->invalidate_range,
+// and the Intel PASID state), the racing CPUs CPU1.., and the devices. With two addresses, the unmapper and its
+// caller on each are their own lanes (unmapper0, unmapper1, ...).
+
+/** The steps run by try_to_unmap's caller rather than by try_to_unmap_one. */
+const CALLER_STEPS: ReadonlySet<StepName> = new Set(['try_to_unmap_flush', 'remove_migration_ptes', 'caller_release_page']);
+/** The steps whose work is the IOMMU's: they invalidate the secondary TLB (V4: none, its range_end does nothing). */
+const IOMMU_STEPS: ReadonlySet<StepName> = new Set(['mmu_notifier_invalidate_range', 'mmu_notifier_invalidate_page', 'mmu_notifier_invalidate_range_end']);
+
+function stepActor(step: StepName, addr: number, c: Consts): string {
+  const which = c.addresses > 1 ? String(addr) : '';
+  if (CALLER_STEPS.has(step)) return `reclaim${which}`;
+  if (IOMMU_STEPS.has(step) && !(c.version === 'V4' && step === 'mmu_notifier_invalidate_range_end')) return 'IOMMU';
+  return `unmapper${which}`;
+}
+
+/** One line per step, for the trace: what the kernel does there. */
+const STEP_DOCS: Record<StepName, string> = {
+  mmu_notifier_invalidate_range_start: 'range_start: nothing for an ATC device (only ->invalidate_range is implemented)',
+  page_vma_mapped_walk: 'find the pte and take the PTL',
+  ptep_clear_flush: 'clear the pte and flush every CPU TLB (V4: and the secondary TLB)',
+  ptep_get_and_clear: 'TTU_BATCH_FLUSH: clear the pte, CPU flush deferred (V4: secondary TLB invalidated 0..-1UL)',
+  set_swap_pte: 'swap-out: install the swap entry',
+  madv_free_discard: 'MADV_FREE, clean: drop the page, the pte stays none',
+  restore_pte: 'MADV_FREE redirtied: restore the pte, fail',
+  swapbacked_mismatch: 'PageSwapBacked != PageSwapCache: WARN and fail, the pte stays cleared',
+  dec_mm_counter_file: 'file page: drop the rss counter, the page stays in the page cache',
+  set_migration_pte: 'migration: install the migration entry',
+  mmu_notifier_invalidate_range: 'explicit ->invalidate_range: the IOMMU flushes the ATC for the page and waits',
+  page_remove_rmap: 'drop the mapcount',
+  put_page: "drop the mapping's page reference",
+  mmu_notifier_invalidate_page: 'invalidate_page: the IOMMU flushes the ATC for the page',
+  pte_unmap_unlock: 'release the PTL',
+  mmu_notifier_invalidate_range_end: 'range_end: ->invalidate_range, the IOMMU flushes the ATC (V4: nothing)',
+  mmu_notifier_invalidate_range_only_end: 'range_only_end: no ->invalidate_range',
+  try_to_unmap_flush: 'shrink_page_list flushes the batched CPU TLB flush',
+  remove_migration_ptes: 'migrate_pages: the new page replaces the migration entry',
+  caller_release_page: 'the caller releases the page (__remove_mapping, unlock_page, isolation reference)',
+};
+
 function unmapperAction(step: StepName) {
   return {
+    actor: ({ addr }: { addr: number }, c: Consts) => stepActor(step, addr, c),
+    doc: STEP_DOCS[step],
     params: (c: Consts) => ({ addr: range(c.addresses) }),
     next: (s: State, p: { addr: number }, c: Consts): State | null => {
       const a = p.addr;
@@ -533,6 +577,8 @@ export default defineSpec({
   actions: {
     ...unmapperActions,
     racer_tlb_fill: {
+      actor: ({ cpu }: { cpu: number }) => `CPU${cpu + 1}`,
+      doc: 'a racing thread touches va: its TLB caches the present pte',
       params: (c: Consts) => ({ cpu: range(c.racers), addr: range(c.addresses) }),
       next: (s: State, p: { cpu: number; addr: number }): State | null => {
         const e = s.pte[p.addr]!;
@@ -543,6 +589,8 @@ export default defineSpec({
       },
     },
     racer_fault: {
+      actor: ({ cpu }: { cpu: number }) => `CPU${cpu + 1}`,
+      doc: 'handle_pte_fault under the PTL: a new page P2 is mapped',
       params: (c: Consts) => ({ cpu: range(c.racers), addr: range(c.addresses) }),
       next: (s: State, p: { cpu: number; addr: number }, c: Consts): State | null => {
         const a = p.addr;
@@ -561,6 +609,8 @@ export default defineSpec({
       },
     },
     device_fill: {
+      actor: ({ dev }: { dev: number }, c: Consts) => (c.devices > 1 ? `device${dev}` : 'device'),
+      doc: 'ATS translation request: the IOMMU walks the page table, the ATC caches the pte',
       params: (c: Consts) => ({ dev: range(c.devices), addr: range(c.addresses) }),
       next: (s: State, p: { dev: number; addr: number }): State | null => {
         const e = s.pte[p.addr]!;
@@ -571,6 +621,8 @@ export default defineSpec({
       },
     },
     device_pasid_deactivate: {
+      actor: 'IOMMU',
+      doc: "Intel deferred invalidation: the device's PASID goes inactive",
       params: (c: Consts) => ({ dev: range(c.devices) }),
       next: (s: State, p: { dev: number }, c: Consts): State | null => {
         if (c.iommu !== 'intel-deferred' || !s.active[p.dev]) return null;
@@ -581,6 +633,8 @@ export default defineSpec({
       },
     },
     device_pasid_activate: {
+      actor: 'IOMMU',
+      doc: "the device's PASID is active again",
       params: (c: Consts) => ({ dev: range(c.devices) }),
       next: (s: State, p: { dev: number }, c: Consts): State | null => {
         if (c.iommu !== 'intel-deferred' || s.active[p.dev]) return null;
@@ -596,7 +650,11 @@ export default defineSpec({
         return n;
       },
     },
-    terminated: (s: State): State | null => (s.pc.every((x) => x === 'done') ? s : null),
+    terminated: {
+      actor: (_: {}, c: Consts) => (c.addresses > 1 ? 'unmapper0' : 'unmapper'),
+      doc: 'every unmapper is done (a stutter, so that deadlock checking stays on)',
+      next: (s: State): State | null => (s.pc.every((x) => x === 'done') ? s : null),
+    },
   },
   invariants: {
     noSecondaryTlbMapsFreedPage: (s, c) => {

@@ -62,22 +62,29 @@ export default defineSpec({
     msgs: ISet<string>(),
   }),
   actions: {
-    TMCommit: (s, c): State | null =>
-      s.tmState === 'init' && s.tmPrepared.size === rms(c.RM).length && rms(c.RM).every((rm) => s.tmPrepared.has(rm))
-        ? { ...s, tmState: 'committed', msgs: s.msgs.add('Commit') }
-        : null,
-    TMAbort: (s): State | null => (s.tmState === 'init' ? { ...s, tmState: 'aborted', msgs: s.msgs.add('Abort') } : null),
+    // The transaction manager's actions are drawn in the TM lane; each RM's in its own (the default: rm=r1, ...).
+    TMCommit: {
+      actor: 'TM',
+      next: (s: State, _: {}, c: { readonly RM: string }): State | null =>
+        s.tmState === 'init' && s.tmPrepared.size === rms(c.RM).length && rms(c.RM).every((rm) => s.tmPrepared.has(rm))
+          ? { ...s, tmState: 'committed', msgs: s.msgs.add('Commit') }
+          : null,
+    },
+    TMAbort: { actor: 'TM', next: (s: State): State | null => (s.tmState === 'init' ? { ...s, tmState: 'aborted', msgs: s.msgs.add('Abort') } : null) },
     // TLA+ \E rm \in RM : TMRcvPrepared(rm), enabled only by [type |-> "Prepared", rm |-> rm] \in msgs: a choice
     // among the Prepared messages in the state, each successor labelled with its RM (`TMRcvPrepared(rm="r2")`).
-    TMRcvPrepared: (s: State) => {
-      if (s.tmState !== 'init') return null;
-      const received: Choice<State>[] = [];
-      for (const m of s.msgs) {
-        if (!m.startsWith(PREPARED)) continue;
-        const rm = m.slice(PREPARED.length);
-        received.push(choice({ rm }, { ...s, tmPrepared: s.tmPrepared.add(rm) }));
-      }
-      return received;
+    TMRcvPrepared: {
+      actor: 'TM',
+      next: (s: State) => {
+        if (s.tmState !== 'init') return null;
+        const received: Choice<State>[] = [];
+        for (const m of s.msgs) {
+          if (!m.startsWith(PREPARED)) continue;
+          const rm = m.slice(PREPARED.length);
+          received.push(choice({ rm }, { ...s, tmPrepared: s.tmPrepared.add(rm) }));
+        }
+        return received;
+      },
     },
     RMPrepare: {
       params: (c) => ({ rm: rms(c.RM) }),

@@ -1,7 +1,7 @@
 /** The spec language: everything a spec module imports. */
 export { defineSpec, action, choice, Choice, isChoice, distinctPairs, oneOf, range, interval, except, members } from './spec.ts';
 export type {
-  Spec, SpecDefinition, ActionDef, SimpleAction, ParamAction, ProductAction, ListAction, ParamPrimitive, Successors, Step, Params, ParamValue,
+  Spec, SpecDefinition, ActionDef, ActionInfo, SimpleAction, ParamAction, ProductAction, ListAction, ParamPrimitive, Successors, Step, Params, ParamValue,
   ConstValue, ConstDecl, ConstValues, ConfigDef, Expectation,
 } from './spec.ts';
 export { t } from './schema.ts';

@@ -81,26 +81,37 @@ export type SimpleAction<S, C> = (state: S, consts: C) => Successors<S>;
 type Domains<P> = { readonly [K in keyof P]: readonly P[K][] };
 
 /**
+ * Who takes an action, and what it does, for the people reading a trace. `actor` names the lane a step is drawn
+ * in (a CPU, a thread, the device): a string, or a function of the instance's parameters, such as
+ * `({ cpu }) => \`CPU${cpu}\``. Without it, the lane is the instance's first parameter (`p=1`), or, for an action
+ * without parameters, one lane named after the spec. Among the shortest counterexamples, the one reported has the
+ * fewest switches between actors. `doc` is one line shown beside the step: "try_to_unmap_one: clear the pte".
+ */
+export interface ActionInfo<C, P extends Params = Params> {
+  readonly actor?: string | ((params: P, consts: C) => string);
+  readonly doc?: string;
+}
+
+/**
  * An action over a product of finite parameter domains (TLA+ `\E p \in P, q \in Q : A(p, q)`); every combination
  * is one instance, or only those `where` accepts (`\E <<p, q>> \in P \X P : p # q /\ A(p, q)`).
  */
-export interface ProductAction<S, C, P extends Params = Params> {
-  readonly params: Domains<P> | ((consts: C) => Domains<P>);
+export interface ProductAction<S, C, P extends Params = Params> extends ActionInfo<C, P> {
+  /** The parameters' domains; absent for an action without parameters written as `{ next, actor, doc }`. */
+  readonly params?: Domains<P> | ((consts: C) => Domains<P>);
   /** Keeps only the combinations it accepts; evaluated once, when the instances are made. */
   readonly where?: (params: P, consts: C) => boolean;
   readonly instances?: never;
   readonly next: (state: S, params: P, consts: C) => Successors<S>;
-  readonly doc?: string;
 }
 
 /** An action whose instances are listed (TLA+ `\E x \in S : A(x)` for any finite set S of records or tuples). */
-export interface ListAction<S, C, P extends Params = Params> {
+export interface ListAction<S, C, P extends Params = Params> extends ActionInfo<C, P> {
   /** One entry per instance, each a record of parameter values; no two may be equal. */
   readonly instances: readonly P[] | ((consts: C) => readonly P[]);
   readonly params?: never;
   readonly where?: never;
   readonly next: (state: S, params: P, consts: C) => Successors<S>;
-  readonly doc?: string;
 }
 
 export type ParamAction<S, C, P extends Params = Params> = ProductAction<S, C, P> | ListAction<S, C, P>;

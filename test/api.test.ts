@@ -30,7 +30,13 @@ describe('check(spec object)', () => {
     expect([v.property, v.kind, v.states, v.steps]).toEqual(['mutex', 'invariant', 5, 4]);
     expect(v.trace[0]).toEqual({ label: null, state: { pc: ['idle', 'idle'], locked: false } });
     expect(v.trace.at(-1)!.state).toEqual({ pc: ['cs', 'cs'], locked: true });
-    expect(v.text).toMatch(/^Error: Invariant mutex is violated\.\nThe shortest behavior that violates it has 5 states:/);
+    // Both processes must check before either enters (enter takes the lock), so every shortest trace is two checks
+    // then two enters: at least 2 switches (p0 p1 | p1 p0); the first in instance order is check 0, check 1, enter 1, enter 0.
+    expect(v.switches).toBe(2);
+    expect(v.lanes).toEqual(['p=0', 'p=1']);
+    expect(v.trace.map((s) => s.label)).toEqual([null, 'check(p=0)', 'check(p=1)', 'enter(p=1)', 'enter(p=0)']);
+    expect(v.trace.map((s) => s.actor)).toEqual([undefined, 'p=0', 'p=1', 'p=1', 'p=0']);
+    expect(v.text).toMatch(/^Error: Invariant mutex is violated\.\nThe shortest behavior that violates it has 5 states, 2 context switches \(the fewest of any shortest behavior\):\nState 1: <initial state>\n(.|\n)*State 2: \[p=0\] check\(p=0\)\n/);
     expect((v.itf.states as unknown[]).length).toBe(5);
     expect(r.expectation).toEqual({ source: 'the hand analysis in the header of specs/naive_lock.ts', met: true, mismatches: [] });
     expect(r.file).toMatch(/specs\/naive_lock\.ts$/);

@@ -36,7 +36,7 @@ describe('vitest matchers', () => {
   test('toViolate fails with the shortest trace when the length differs', async () => {
     const m = await failureOf(() => expect(naive).toViolate('mutex', { steps: 3 }));
     expect(m).toContain('expected mutex to be violated in NaiveLock by a shortest trace of 3 steps, but the shortest has 4 steps:');
-    expect(m).toContain('Error: Invariant mutex is violated.\nThe shortest behavior that violates it has 5 states:\nState 1: <initial state>');
+    expect(m).toContain('Error: Invariant mutex is violated.\nThe shortest behavior that violates it has 5 states, 2 context switches (the fewest of any shortest behavior):\nState 1: <initial state>');
   });
 
   test('toViolate fails when the property holds, or is not checked at all', async () => {
@@ -84,7 +84,7 @@ describe('node:test assertions', () => {
   test('reject with an AssertionError carrying the counterexample', async () => {
     const e = await assertHolds(naive).then(() => undefined, (x: unknown) => x);
     expect(e).toBeInstanceOf(AssertionError);
-    expect((e as AssertionError).message).toContain('Error: Invariant mutex is violated.\nThe shortest behavior that violates it has 5 states:');
+    expect((e as AssertionError).message).toContain('Error: Invariant mutex is violated.\nThe shortest behavior that violates it has 5 states, 2 context switches');
     await expect(assertViolates(naive, 'deadlock')).rejects.toThrow('expected deadlock to be violated in NaiveLock, but it holds (13 distinct states, depth 7); violated instead: mutex');
   });
 });

@@ -71,7 +71,7 @@ describe('npm pack, installed into a fresh project', () => {
     const bad = run('npx', ['vitest', 'run', 'wrong.test.ts']);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('Lock [twoStep]: mutex violated (13 distinct states, depth 7)');
-    expect(bad.out).toContain('The shortest behavior that violates it has 5 states:');
+    expect(bad.out).toContain('The shortest behavior that violates it has 5 states, 2 context switches');
   }, 60_000);
 
   test('node:test with tlats/assert', () => {

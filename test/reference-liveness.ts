@@ -43,7 +43,7 @@ export function referenceGraph(spec: Spec, config?: string, only?: readonly unkn
   const instances: Instance[] = [];
   for (const [name, def] of Object.entries(spec.actions)) {
     if (typeof def === 'function') { instances.push({ step: { action: name, params: {}, label: name }, run: (s) => def(s, consts) }); continue; }
-    const domains = typeof def.params === 'function' ? def.params(consts) : def.params;
+    const domains = (typeof def.params === 'function' ? def.params(consts) : def.params) ?? {}; // `{ next }`: no parameters
     let combos: Record<string, unknown>[] = [{}];
     for (const [k, vs] of Object.entries(domains as Record<string, unknown[]>)) combos = combos.flatMap((c) => vs.map((v) => ({ ...c, [k]: v })));
     for (const p of combos) instances.push({ step: { action: name, params: p as never, label: name }, run: (s) => def.next(s, p as never, consts) });

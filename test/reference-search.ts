@@ -86,9 +86,11 @@ export function referenceSearch(spec: Spec, consts: Record<string, unknown>, opt
     if (typeof def === 'function') {
       instances.push({ step: { action: name, params: {}, label: name }, run: (s) => def(s, consts) });
     } else {
-      const domains = typeof def.params === 'function' ? def.params(consts) : def.params;
+      // `{ next }` without params (an action with an actor or a doc) is one instance with no parameters.
+      const domains = (typeof def.params === 'function' ? def.params(consts) : def.params) ?? {};
       for (const p of cartesian(domains as Record<string, readonly unknown[]>)) {
-        const label = `${name}(${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+        const names = Object.entries(p);
+        const label = names.length ? `${name}(${names.map(([k, v]) => `${k}=${String(v)}`).join(', ')})` : name;
         instances.push({ step: { action: name, params: p as any, label }, run: (s) => def.next(s, p as any, consts) });
       }
     }

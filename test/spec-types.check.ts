@@ -159,3 +159,36 @@ export const symmetryPathsNotStrings = defineSpec({
   // @ts-expect-error: places are path strings
   symmetry: { Procs: { ids: [0, 1], index: [['pc']] } },
 });
+/** Actors and docs: a string or a function of the instance's parameters; an action without parameters as `{ next }`. */
+export const withActors = defineSpec({
+  name: 'Actors',
+  init: (): Box => ({ n: 0 }),
+  actions: {
+    fault: action({
+      params: { cpu: [0, 1] },
+      actor: ({ cpu }) => `CPU${cpu}`,
+      doc: 'handle_pte_fault',
+      next: (s: Box, { cpu }) => ({ n: s.n + cpu }),
+    }),
+    reclaim: action({ actor: 'reclaim', doc: 'shrink_page_list', next: (s: Box) => ({ n: s.n - 1 }) }),
+    listed: action({ instances: [{ d: 'dev0' }], actor: ({ d }) => d, next: (s: Box) => s }),
+    byConstant: action({ params: (c: { readonly K: number }) => ({ p: [c.K] }), actor: ({ p }, c) => `P${p}/${c.K}`, next: (s: Box) => s }),
+  },
+});
+
+export const actorNotString = action({
+  params: { cpu: [0, 1] },
+  // @ts-expect-error: an actor is a string (or a function returning one)
+  actor: ({ cpu }) => cpu,
+  next: (s: Box) => s,
+});
+
+export const actorMisspeltParam = action({
+  params: { cpu: [0, 1] },
+  // @ts-expect-error: the actor function sees the action's own parameters
+  actor: ({ cpus }) => `CPU${cpus}`,
+  next: (s: Box) => s,
+});
+
+// @ts-expect-error: a doc is a string
+export const docNotString = action({ params: { cpu: [0] }, doc: 1, next: (s: Box) => s });

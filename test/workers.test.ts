@@ -1,7 +1,8 @@
 /**
  * Parallel search: every worker count gives the same answer. For every spec in specs/ and each of its
  * configurations, 1, 2, 3 and 4 workers must report the same verdict, distinct and generated counts, depth, states
- * left on the queue, and the same counterexamples state for state, both when the search stops at the first
+ * left on the queue, and the same counterexamples state for state (the fewest-context-switch ones, with their actors
+ * and switch counts), both when the search stops at the first
  * violation and when it continues through the whole graph. The parallel threshold is lowered to 1 so that every
  * level of these small models is really expanded by the worker threads (by default, small levels stay in the main
  * thread). Also: failures inside workers, and a memory budget too small.
@@ -29,7 +30,8 @@ function observable(r: CheckResult): string {
     violations: r.violations.map((v) => ({
       property: v.property,
       length: v.length,
-      trace: v.trace.map((s) => [s.label, JSON.stringify(s.state)]),
+      switches: v.switches,
+      trace: v.trace.map((s) => [s.label, s.actor, JSON.stringify(s.state)]),
     })),
   });
 }

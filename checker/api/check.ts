@@ -67,6 +67,10 @@ export interface TraceStep {
   /** The action instance that produced this state (`enter(i=1)`); null for the initial state. */
   readonly label: string | null;
   readonly state: unknown;
+  /** Who took the step (the action's `actor`, or its default); absent for the initial state. */
+  readonly actor?: string;
+  /** The action's one-line `doc`, when it has one. */
+  readonly doc?: string;
 }
 
 export interface Violation {
@@ -80,8 +84,15 @@ export interface Violation {
   /** Steps taken: states − 1 for a trace; for a lasso, one per state (its last steps back into the cycle): p + c. */
   readonly steps: number;
   readonly trace: readonly TraceStep[];
+  /**
+   * Steps whose actor differs from the previous step's. A shortest counterexample is one with the fewest of all
+   * shortest counterexamples; a lasso's are counted along it.
+   */
+  readonly switches: number;
+  /** The spec's actors, in the order its action instances first name them (the lanes of a swimlane view). */
+  readonly lanes: readonly string[];
   /** A lasso's loop: the index in `trace` the last state goes back to (stutter: it repeats for ever). */
-  readonly loop?: { readonly index: number; readonly stutter: boolean; readonly label: string | null };
+  readonly loop?: { readonly index: number; readonly stutter: boolean; readonly label: string | null; readonly actor?: string; readonly doc?: string };
   /** The counterexample as the CLI prints it. */
   readonly text: string;
   /** The counterexample as an ITF trace (the JSON the CLI's --json writes for it). */
@@ -209,7 +220,8 @@ function violationOf(r: CheckResult, v: FoundViolation): Violation {
   const steps = v.loop ? v.length : v.length - 1;
   return {
     property: v.property, label: v.label, kind: v.kind, states: v.length, steps,
-    trace: v.trace.map((s) => ({ label: s.label, state: s.state })),
+    trace: v.trace.map((s) => ({ label: s.label, state: s.state, ...(s.actor === undefined ? {} : { actor: s.actor }), ...(s.doc === undefined ? {} : { doc: s.doc }) })),
+    switches: v.switches, lanes: v.lanes,
     ...(v.loop ? { loop: { ...v.loop } } : {}),
     text: formatViolation(v, false),
     itf: toItfTrace(v.trace, { description: `${r.specName}${r.config ? ` [${r.config}]` : ''}: ${v.label} violated`, property: v.label }, v.loop?.index),

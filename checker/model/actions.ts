@@ -8,10 +8,15 @@ import type { Params, Spec, Step } from '../../src/spec.ts';
 import { SpecEvalError, describeError } from '../errors.ts';
 import { formatValue } from '../output/values.ts';
 import type { Constants } from './constants.ts';
+import { actorOf, docOf } from './actors.ts';
 
 export interface ActionInstance {
   readonly step: Step;
   readonly run: (state: unknown) => unknown;
+  /** Who takes it: its lane in a trace (the action's `actor`, or the default of ./actors.ts). */
+  readonly actor: string;
+  /** The action's one-line `doc`, if any. */
+  readonly doc?: string;
 }
 
 function cartesian(names: string[], domains: Record<string, readonly unknown[]>): Record<string, unknown>[] {
@@ -149,17 +154,20 @@ export function actionInstances(spec: Spec, c: Constants): ActionInstance[] {
   for (const [name, def] of Object.entries(spec.actions ?? {})) {
     if (typeof def === 'function') {
       const step: Step = Object.freeze({ action: name, params: Object.freeze({}), label: name });
-      instances.push({ step, run: (s) => def(s, c) });
+      instances.push({ step, run: (s) => def(s, c), actor: spec.name });
       continue;
     }
     if (typeof def !== 'object' || def === null || typeof def.next !== 'function') {
       throw new SpecEvalError(`action ${name}: expected a function, { params, next } or { instances, next }`);
     }
     const next = def.next as (s: unknown, p: Params, c: Constants) => unknown;
-    for (const p of instanceParams(name, def as unknown as Record<string, unknown>, c)) {
+    const info = def as unknown as Record<string, unknown>;
+    const doc = docOf(name, info);
+    for (const p of instanceParams(name, info, c)) {
       const params = deepFreeze(p) as Params;
       const step: Step = Object.freeze({ action: name, params, label: instanceLabel(name, params) });
-      instances.push({ step, run: (s) => next(s, params, c) });
+      const actor = actorOf(spec.name, step, info, c);
+      instances.push(doc === undefined ? { step, run: (s) => next(s, params, c), actor } : { step, run: (s) => next(s, params, c), actor, doc });
     }
   }
   return instances;

@@ -14,6 +14,7 @@ import { GenericCodec } from '../codec/generic.ts';
 import { SchemaCodec } from '../codec/schema-codec.ts';
 import { formatValue } from '../output/values.ts';
 import { actionInstances, choiceLabel, paramProblem, type ActionInstance } from './actions.ts';
+import { lanesOf } from './actors.ts';
 import { resolveConstants, type Constants } from './constants.ts';
 import { evaluationError } from './evaluation.ts';
 import { Properties } from './properties.ts';
@@ -42,6 +43,9 @@ export interface ModelOptions {
 export class Model {
   readonly consts: Constants;
   readonly instances: readonly ActionInstance[];
+  /** The distinct actors, in the order the instances first name them (./actors.ts); laneOf[i] is instance i's. */
+  readonly lanes: readonly string[];
+  readonly laneOf: Int32Array;
   readonly properties: Properties;
   readonly checks: StepChecks;
   /** The fairness conditions and temporal properties checked; undefined when there are none. */
@@ -60,6 +64,7 @@ export class Model {
     } catch (e) {
       throw evaluationError('computing the action instances', e, opts.specFile);
     }
+    ({ lanes: this.lanes, laneOf: this.laneOf } = lanesOf(this.instances));
     const plan = new LivenessPlan(spec, this.instances, this.consts, opts);
     this.liveness = plan.active ? plan : undefined;
     if (this.liveness && spec.view) {

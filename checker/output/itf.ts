@@ -4,7 +4,8 @@
  * Integers are written as `{ "#bigint": "n" }` (as Quint does), arrays and Lists as JSON arrays (sequences),
  * Sets as `{ "#set": [...] }`, Maps as `{ "#map": [[k, v], ...] }`, records and plain objects as JSON objects.
  * ITF has no null and no floats: those are written as `{ "#unserializable": "..." }`. Each state's `#meta` also
- * carries the action label that produced it (`"action"`), which ITF allows as free-form metadata.
+ * carries the action label that produced it (`"action"`), and its `actor` and `doc` when known, which ITF allows as
+ * free-form metadata.
  */
 import { List, Map as IMap, Record as IRecord, Set as ISet } from 'immutable';
 import type { TraceStep } from '../search/trace.ts';
@@ -45,7 +46,7 @@ export function toItfTrace(trace: readonly TraceStep[], meta: Record<string, unk
     '#meta': { format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', ...meta },
     vars,
     states: trace.map((step, index) => ({
-      '#meta': { index, action: step.label ?? 'init' },
+      '#meta': { index, action: step.label ?? 'init', ...(step.actor === undefined ? {} : { actor: step.actor }), ...(step.doc === undefined ? {} : { doc: step.doc }) },
       ...toItfRecord(fieldsOf(step.state)),
     })),
     ...(loop === undefined ? {} : { loop }),

@@ -70,11 +70,26 @@ export function describeViolation(v: Pick<FoundViolation, 'kind' | 'property'>):
   }
 }
 
-/** A trace, TLC-style: each state numbered with the action that produced it, then what changed. */
-export function formatTrace(trace: readonly TraceStep[], fullTrace: boolean): string {
+/** `[CPU1] racer_fault(cpu=1) — doc`: a step's label, after its actor when lanes are shown, and its doc. */
+export function stepHeading(step: Pick<TraceStep, 'label' | 'actor' | 'doc'>, showActors: boolean): string {
+  if (step.label === null) return '<initial state>';
+  const actor = showActors && step.actor !== undefined ? `[${step.actor}] ` : '';
+  return `${actor}${step.label}${step.doc ? ` — ${step.doc}` : ''}`;
+}
+
+/** Whether a trace's steps show their actors: when they are not all one lane's. */
+export function hasLanes(trace: readonly TraceStep[]): boolean {
+  return new Set(trace.filter((s) => s.label !== null).map((s) => s.actor)).size > 1;
+}
+
+/**
+ * A trace, TLC-style: each state numbered with the action that produced it (after its actor, when the model has
+ * several: `[CPU1] fault(cpu=1)`, and with the action's doc), then what changed.
+ */
+export function formatTrace(trace: readonly TraceStep[], fullTrace: boolean, showActors = hasLanes(trace)): string {
   const lines: string[] = [];
   trace.forEach((step, i) => {
-    lines.push(`State ${i + 1}: ${step.label === null ? '<initial state>' : step.label}`);
+    lines.push(`State ${i + 1}: ${stepHeading(step, showActors)}`);
     if (i === 0 || fullTrace) {
       lines.push(formatValue(step.state, { indent: 2, full: fullTrace }));
       return;
@@ -92,16 +107,24 @@ export function formatTrace(trace: readonly TraceStep[], fullTrace: boolean): st
 /** A violation found: its headline and its shortest trace, or its lasso (TLC's "Back to state" / "Stuttering"). */
 export function formatViolation(v: FoundViolation, fullTrace: boolean): string {
   const headline = `Error: ${describeViolation({ kind: v.kind, property: v.label })}`;
+  const lanes = v.lanes.length > 1;
   if (!v.loop) {
-    return [headline, `The shortest behavior that violates it has ${v.length} state${v.length === 1 ? '' : 's'}:`, formatTrace(v.trace, fullTrace)].join('\n');
+    // With several actors, the trace is the one of fewest context switches among the shortest (fewest-switches.ts).
+    const switches = lanes && v.length > 1 ? `, ${formatSwitches(v.switches)} (the fewest of any shortest behavior)` : '';
+    return [headline, `The shortest behavior that violates it has ${v.length} state${v.length === 1 ? '' : 's'}${switches}:`, formatTrace(v.trace, fullTrace, lanes)].join('\n');
   }
   const { index, stutter, label } = v.loop;
   const cycle = v.trace.length - index;
   const shape = stutter
     ? `${index === 0 ? 'an initial state' : `${index} state${index === 1 ? '' : 's'}, then a state`} that stutters for ever`
     : `${index === 0 ? '' : `${index} state${index === 1 ? '' : 's'}, then `}a cycle of ${cycle} state${cycle === 1 ? '' : 's'} repeated for ever`;
-  const end = stutter ? `State ${v.trace.length + 1}: Stuttering` : `Back to state ${index + 1}: ${label ?? '(a stutter)'}`;
-  return [headline, `A fair behavior that violates it: ${shape} (${v.length} state${v.length === 1 ? "" : "s"} in the lasso):`, formatTrace(v.trace, fullTrace), end].join('\n');
+  const end = stutter ? `State ${v.trace.length + 1}: Stuttering` : `Back to state ${index + 1}: ${label === null ? '(a stutter)' : stepHeading({ label, actor: v.loop.actor, doc: v.loop.doc }, lanes)}`;
+  const switches = lanes ? `, ${formatSwitches(v.switches)}` : '';
+  return [headline, `A fair behavior that violates it: ${shape} (${v.length} state${v.length === 1 ? '' : 's'} in the lasso${switches}):`, formatTrace(v.trace, fullTrace, lanes), end].join('\n');
+}
+
+export function formatSwitches(n: number): string {
+  return `${n} context switch${n === 1 ? '' : 'es'}`;
 }
 
 /** An evaluation error, and the behaviour up to the state whose expansion failed when it is known. */

@@ -10,6 +10,7 @@ import { Model, type ModelOptions } from '../model/model.ts';
 import type { PropertyInfo } from '../model/properties.ts';
 import type { Candidate, ViolationKind } from '../search/candidates.ts';
 import { BfsSearch } from '../search/bfs.ts';
+import { contextSwitches } from '../search/fewest-switches.ts';
 import { behaviourTo, rebuildTrace, replayFingerprints, type TraceStep } from '../search/trace.ts';
 import type { BehaviourGraph } from '../liveness/graph.ts';
 import type { Lasso } from '../liveness/check.ts';
@@ -30,8 +31,15 @@ export interface FoundViolation {
   /** States in the counterexample (the initial state included; for a lasso, its prefix and its cycle). */
   readonly length: number;
   readonly trace: TraceStep[];
+  /**
+   * Steps whose actor differs from the previous step's: for a shortest counterexample the fewest of any shortest
+   * one (checker/search/fewest-switches.ts); for a lasso, counted along it (its closing step included).
+   */
+  readonly switches: number;
+  /** The model's actors, in the order its action instances first name them: the lanes a trace is drawn in. */
+  readonly lanes: readonly string[];
   /** For a lasso: the index in `trace` of the state the cycle goes back to, and the step that does it. */
-  readonly loop?: { readonly index: number; readonly stutter: boolean; readonly label: string | null };
+  readonly loop?: { readonly index: number; readonly stutter: boolean; readonly label: string | null; readonly actor?: string; readonly doc?: string };
 }
 
 export interface CheckResult {
@@ -105,7 +113,8 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   const traceOf = (v: Candidate, parents: ParentLinks): FoundViolation => {
     let f = found.get(v);
     if (!f) {
-      f = { property: v.property, label: v.property, kind: v.kind, length: v.length, trace: rebuildTrace(model, parents, v) };
+      const trace = rebuildTrace(model, parents, v);
+      f = { property: v.property, label: v.property, kind: v.kind, length: v.length, trace, switches: contextSwitches(trace), lanes: model.lanes };
       found.set(v, f);
     }
     return f;
@@ -159,10 +168,12 @@ function temporalViolations(model: Model, graph: BehaviourGraph, parents: Parent
 function lassoViolation(model: Model, graph: BehaviourGraph, parents: ParentLinks, property: string, label: string, lasso: Lasso): FoundViolation {
   const fp = (id: number) => { const slot = graph.slots[id]!; return [parents.high(slot), parents.low(slot)] as const; };
   const ids = [...lasso.prefix, ...lasso.cycle];
-  const { trace, closingLabel } = replayFingerprints(model, ids.map(fp), `the lasso of ${label}`, lasso.stutter ? undefined : fp(lasso.cycle[0]!));
+  const { trace, closingLabel, closingStep } = replayFingerprints(model, ids.map(fp), `the lasso of ${label}`, lasso.stutter ? undefined : fp(lasso.cycle[0]!));
+  const closer = !lasso.stutter && closingStep?.actor !== undefined ? { actor: closingStep.actor, ...(closingStep.doc === undefined ? {} : { doc: closingStep.doc }) } : {};
+  const switches = contextSwitches(lasso.stutter || !closingStep ? trace : [...trace, closingStep]);
   return {
-    property, label, kind: 'temporal', length: ids.length, trace,
-    loop: { index: lasso.prefix.length, stutter: lasso.stutter, label: lasso.stutter ? null : closingLabel },
+    property, label, kind: 'temporal', length: ids.length, trace, switches, lanes: model.lanes,
+    loop: { index: lasso.prefix.length, stutter: lasso.stutter, label: lasso.stutter ? null : closingLabel, ...closer },
   };
 }
 

@@ -16,17 +16,28 @@
  */
 import type { Step } from '../../src/spec.ts';
 import { InternalError } from '../errors.ts';
+import type { ActionInstance } from '../model/actions.ts';
 import type { Model } from '../model/model.ts';
 import type { ParentLinks } from '../store/types.ts';
 import { STORED_STATE, type Candidate } from './candidates.ts';
+import { fewestSwitchesApply, fewestSwitchTrace } from './fewest-switches.ts';
 
 export interface TraceStep {
   /** The label of the step that produced the state (a choice's included); null for the initial state. */
   readonly label: string | null;
   readonly state: unknown;
+  /** Who took the step (its lane in a swimlane view): the action's `actor`, or its default; absent for the initial state. */
+  readonly actor?: string;
+  /** The action's one-line `doc`, when it has one. */
+  readonly doc?: string;
 }
 
 interface Pick extends TraceStep { readonly step?: Step }
+
+/** The trace step of a successor made by `inst`: its label, state, actor and doc. */
+export function stepOf(inst: ActionInstance, label: string, state: unknown): TraceStep {
+  return inst.doc === undefined ? { label, state, actor: inst.actor } : { label, state, actor: inst.actor, doc: inst.doc };
+}
 
 /** How the replay must end, after the chain's last state. */
 type Ending = (last: unknown) => TraceStep[] | undefined;
@@ -49,7 +60,7 @@ function replayChain(model: Model, targets: readonly (readonly [number, number])
     } else {
       for (const inst of model.instances) {
         for (const { state, label } of model.labelledSuccessors(inst.run(from.state), inst.step)) {
-          picks.push({ label, state, step: inst.step });
+          picks.push({ ...stepOf(inst, label, state), step: inst.step });
         }
       }
     }
@@ -58,7 +69,10 @@ function replayChain(model: Model, targets: readonly (readonly [number, number])
       if (model.fp.high !== high || model.fp.low !== low) continue;
       if (!model.checks.inModel(from?.state, pick.state, pick.step)) continue;
       const rest = extend(i + 1, pick);
-      if (rest) return [{ label: pick.label, state: pick.state }, ...rest];
+      if (rest) {
+        const { step: _, ...traceStep } = pick;
+        return [traceStep, ...rest];
+      }
     }
     return undefined;
   };
@@ -77,7 +91,10 @@ function slotOf(parents: ParentLinks, high: number, low: number, what: string): 
   return slot;
 }
 
-/** The shortest counterexample of a violation found by the search. */
+/**
+ * The shortest counterexample of a violation found by the search: with several actors, the one with the fewest
+ * context switches (./fewest-switches.ts); otherwise the chain of parent links.
+ */
 export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): TraceStep[] {
   const what = `the trace of ${v.property}`;
   const props = model.properties;
@@ -100,7 +117,7 @@ export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): 
       const violated = v.kind === 'invariant'
         ? !checks.invariantHolds(invariantIndex, to)
         : !checks.actionPropertyHolds(props.actionProperties.findIndex((p) => p.name === v.property), last, to, inst.step);
-      return violated ? [{ label: picked.label, state: to }] : undefined;
+      return violated ? [stepOf(inst, picked.label, to)] : undefined;
     };
     const found = violates(v.instance, v.successor);
     if (found || !model.symmetry) return found;
@@ -117,6 +134,7 @@ export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): 
     }
     return undefined;
   };
+  if (fewestSwitchesApply(model, v)) return fewestSwitchTrace(model, parents, v);
   return replay(model, parents, slotOf(parents, v.lastHigh, v.lastLow, what), ending, what);
 }
 
@@ -125,15 +143,15 @@ export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): 
  * backtracking search, as for a chain of parent links). With `closing`, one more step from the last state to the
  * state with that fingerprint is found too: its label is returned (null when no action takes it: a stutter).
  */
-export function replayFingerprints(model: Model, targets: readonly (readonly [number, number])[], what: string, closing?: readonly [number, number]): { trace: TraceStep[]; closingLabel: string | null } {
-  let closingLabel: string | null = null;
+export function replayFingerprints(model: Model, targets: readonly (readonly [number, number])[], what: string, closing?: readonly [number, number]): { trace: TraceStep[]; closingLabel: string | null; closingStep?: TraceStep } {
+  let closingStep: TraceStep | undefined;
   const ending: Ending = (last) => {
     if (!closing) return [];
     for (const inst of model.instances) {
       for (const { state, label } of model.labelledSuccessors(inst.run(last), inst.step)) {
         model.encodeAndFingerprint(state, label);
         if (model.fp.high === closing[0] && model.fp.low === closing[1] && model.checks.inModel(last, state, inst.step)) {
-          closingLabel = label;
+          closingStep = stepOf(inst, label, state);
           return [];
         }
       }
@@ -141,7 +159,7 @@ export function replayFingerprints(model: Model, targets: readonly (readonly [nu
     return undefined;
   };
   const trace = replayChain(model, targets, ending, what);
-  return { trace, closingLabel };
+  return closingStep ? { trace, closingLabel: closingStep.label, closingStep } : { trace, closingLabel: null };
 }
 
 /** The behaviour from an initial state to the stored state with this fingerprint (for evaluation errors). */

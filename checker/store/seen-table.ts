@@ -202,6 +202,8 @@ export class SeenTable implements FingerprintSet, ParentLinks {
   }
 
   /** The chain of slots from an initial state to `slot`, in behaviour order. */
+  parent(slot: number): number { return this.entries[3 * slot + 2]!; }
+
   pathTo(slot: number): number[] {
     const path: number[] = [];
     for (let s = slot; s >= 0; s = this.entries[3 * s + 2]!) path.push(s);

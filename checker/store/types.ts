@@ -28,4 +28,8 @@ export interface ParentLinks {
   low(slot: number): number;
   /** The slots from an initial state to `slot`, in behaviour order. */
   pathTo(slot: number): number[];
+  /** The slot `slot` was reached from, or -1 for an initial state. */
+  parent(slot: number): number;
+  /** One more than the largest slot number. */
+  readonly capacity: number;
 }
