@@ -9,7 +9,6 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: Quint's dist has declarations, but they import its whole IR; the three functions are enough here.
 import { ofItf, ofItfNormalized, toItf } from '@informalsystems/quint/dist/src/itf.js';
 import { toItfTrace, toItfValue } from '../checker/output/itf.ts';
 import { itfFileName, violationItf } from '../checker/output/itf-files.ts';
@@ -23,13 +22,14 @@ type Doc = { vars: string[]; states: Record<string, unknown>[]; loop?: number };
 
 /** Reads `doc` with Quint's reader (both ways it offers), and writes it back with Quint's writer. */
 function throughQuint(doc: Doc): void {
-  const exprs = ofItf(doc);
+  // Quint's own type says what its reader expects of a document; a parsed file is only JSON until it has read it.
+  const exprs = ofItf(doc as unknown as Parameters<typeof ofItf>[0]);
   expect(exprs).toHaveLength(doc.states.length);
-  expect(ofItfNormalized(doc)).toHaveLength(doc.states.length);
+  expect(ofItfNormalized(doc as unknown as Parameters<typeof ofItf>[0])).toHaveLength(doc.states.length);
   const back = toItf(doc.vars, exprs);
   expect(back.isRight(), String(back.value)).toBe(true);
   const strip = (s: Record<string, unknown>) => Object.fromEntries(Object.entries(s).filter(([k]) => k !== '#meta'));
-  expect(back.value.states.map(strip)).toEqual(doc.states.map(strip));
+  expect((back.value as { states: Record<string, unknown>[] }).states.map(strip)).toEqual(doc.states.map(strip));
 }
 
 describe('ITF values Quint reads', () => {
