@@ -41,6 +41,11 @@ export function escapeHtml(s: string): string {
 }
 const e = escapeHtml;
 
+/** A label with break opportunities after `_`, `(` and `, `, so a long one wraps at its words in a narrow lane. */
+function breakable(label: string): string {
+  return e(label).replace(/(_|\(|, )/g, '$1<wbr>');
+}
+
 /** A value this small (in leaves) or this short (in characters) is shown on one line, never folded. */
 const INLINE_LEAVES = 8;
 const INLINE_CHARS = 80;
@@ -96,7 +101,7 @@ function traceSection(t: TraceView, n: number): string {
     const cells = s.lane === null
       ? `<td class="lane span" colspan="${Math.max(1, lanes.length)}"><div class="box init-box">initial state</div></td>`
       : lanes.map((l) => (l === s.lane
-        ? `<td class="lane act"><div class="box"><span class="label">${e(s.label ?? '')}</span>${s.doc ? `<span class="doc">${e(s.doc)}</span>` : ''}</div></td>`
+        ? `<td class="lane act"><div class="box"><span class="label">${breakable(s.label ?? '')}</span>${s.doc ? `<span class="doc">${e(s.doc)}</span>` : ''}</div></td>`
         : '<td class="lane"></td>')).join('');
     return `<tr class="${cls}" data-step="${s.index}" data-lane="${e(s.lane ?? '')}" tabindex="-1"><td class="num">${s.index + 1}</td>${cells}<td class="changes">${changesCell(s)}</td></tr>`;
   });
@@ -150,7 +155,7 @@ table.grid { border-collapse: separate; border-spacing: 0; width: 100%; table-la
 .grid tr.step:hover td { background-color: #eef2ff; }
 .grid tr.selected td { background-color: var(--sel) !important; }
 .grid tr.cycle td.num { box-shadow: inset 3px 0 0 var(--cycle); }
-.box { border: 1px solid var(--act-border); background: var(--act); border-radius: 4px; padding: 1px 5px; overflow-wrap: anywhere; }
+.box { border: 1px solid var(--act-border); background: var(--act); border-radius: 4px; padding: 1px 5px; overflow-wrap: break-word; }
 .box .label { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-weight: 600; }
 .box .doc, p.doc { display: block; font-size: 12px; color: #374151; }
 .init-box { border-color: #9ca3af; background: #f3f4f6; text-align: center; }
