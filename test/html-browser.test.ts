@@ -10,13 +10,14 @@
  * The test never skips: if the browser cannot start it fails, saying what to install. A screenshot of each page
  * is saved in test-artifacts/ (gitignored) for a person to look at.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, runCli } from './cli-helpers.ts';
+import { quintStyleTrace } from './itf-samples.ts';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const artifacts = join(root, 'test-artifacts');
@@ -52,13 +53,15 @@ async function open(html: string, width = 1366, height = 768): Promise<Page> {
   return page;
 }
 
+/** What the page's elements are read for (the tests are type-checked without the DOM library). */
+interface Dataset { dataset: Record<string, string | undefined> }
 interface Row { step: number; lane: string; label: string; column: number; changes: string }
 const rowsOf = (page: Page) => page.$$eval('section.trace tr.step', (trs) => trs.map((tr) => {
   const cells = [...tr.children];
   const act = cells.findIndex((c) => c.classList.contains('act'));
   return {
-    step: Number((tr as HTMLElement).dataset.step),
-    lane: (tr as HTMLElement).dataset.lane ?? '',
+    step: Number((tr as unknown as Dataset).dataset.step),
+    lane: (tr as unknown as Dataset).dataset.lane ?? '',
     label: tr.querySelector('.box .label')?.textContent ?? '',
     column: act - 1,
     changes: tr.querySelector('td.changes')?.textContent ?? '',
@@ -102,7 +105,7 @@ describe('check --html in Chromium', () => {
     // The arrow keys move the selection; the panel follows.
     await page.keyboard.press('ArrowUp');
     expect(await page.$eval('#panel h3', (h) => h.textContent)).toContain('State 7');
-    expect(await page.$eval('tr.selected', (tr) => (tr as HTMLElement).dataset.step)).toBe('6');
+    expect(await page.$eval('tr.selected', (tr) => (tr as unknown as Dataset).dataset.step)).toBe('6');
     await page.screenshot({ path: join(artifacts, 'html-try_to_unmap-V2.error.png'), fullPage: true });
     await page.close();
   });
@@ -113,10 +116,13 @@ describe('check --html in Chromium', () => {
     expect(r.code, r.stderr).toBe(13);
     const page = await open(html);
     const loop = await page.$eval('tr.loop-row', (tr) => tr.textContent ?? '');
-    const target = await page.$eval('tr.loop-target', (tr) => Number((tr as HTMLElement).dataset.step));
+    const target = await page.$eval('tr.loop-target', (tr) => Number((tr as unknown as Dataset).dataset.step));
     expect(loop).toContain(`Back to state ${target + 1}`);
     // The arrow goes from the middle of the last step up to the middle of the target's row.
     const geometry = await page.evaluate(() => {
+      // Runs in the page (the tests are type-checked without the DOM library).
+      const document = (globalThis as unknown as { document: { querySelector(s: string): Box; querySelectorAll(s: string): { length: number } } }).document;
+      type Box = { getBoundingClientRect(): { top: number; height: number }; getAttribute(name: string): string | null };
       const svg = document.querySelector('svg.loop-arrow')!.getBoundingClientRect();
       const path = document.querySelector('svg.loop-arrow path.loop-path')!.getAttribute('d')!;
       const ys = [...path.matchAll(/-?\d+(\.\d+)?/g)].map((m) => Number(m[0]));
@@ -128,8 +134,33 @@ describe('check --html in Chromium', () => {
     expect(geometry.to).toBeCloseTo(geometry.target, 0);
     expect(geometry.from).toBeGreaterThan(geometry.to);
     await page.click('a.loop-link');
-    expect(await page.$eval('tr.selected', (tr) => (tr as HTMLElement).dataset.step)).toBe(String(target));
+    expect(await page.$eval('tr.selected', (tr) => (tr as unknown as Dataset).dataset.step)).toBe(String(target));
     await page.screenshot({ path: join(artifacts, 'html-kvm-liveWholeVmStall.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('tlats view in Chromium', () => {
+  it('a 60-step Quint trace is readable on a laptop screen', async () => {
+    const itf = join(work, 'quint60.itf.json');
+    writeFileSync(itf, JSON.stringify(quintStyleTrace(60)));
+    const html = join(work, 'quint60.html');
+    const r = await runCli(['view', itf, '-o', html]);
+    expect(r.code, r.stderr).toBe(0);
+    const page = await open(html, 1366, 768);
+    const facts = await page.evaluate(() => {
+      const g = globalThis as unknown as { innerWidth: number; scrollTo(x: number, y: number): void; document: { documentElement: { scrollWidth: number }; querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { top: number; height: number } }>; querySelector(s: string): { getBoundingClientRect(): { top: number } } } };
+      const rows = Array.from(g.document.querySelectorAll('tr.step'));
+      const heights = rows.map((x) => x.getBoundingClientRect().height);
+      g.scrollTo(0, 1200);
+      return { width: g.innerWidth, scrollWidth: g.document.documentElement.scrollWidth, rows: rows.length, tallest: Math.max(...heights), headTop: g.document.querySelector('section.trace thead th').getBoundingClientRect().top };
+    });
+    expect(facts.rows).toBe(61);
+    expect(facts.scrollWidth).toBeLessThanOrEqual(facts.width); // no sideways scrolling
+    expect(facts.tallest).toBeLessThanOrEqual(48); // two lines at most: 15 or more steps on a 768-pixel screen
+    expect(facts.headTop).toBe(0); // the lane names stay on top while scrolling
+    expect(await page.$$eval('th.lane-head', (ths) => ths.map((th) => th.textContent))).toEqual(['p=1', 'p=0', '(other)']);
+    await page.screenshot({ path: join(artifacts, 'view-quint-60-steps.png') });
     await page.close();
   });
 });

@@ -75,7 +75,7 @@ export type Parsed = { readonly kind: 'run'; readonly args: CliArgs } | { readon
 export function parseArgs(argv: readonly string[], version: string, columns: number): Parsed {
   let failure: string | undefined;
   // `--json -` means stdout (and `--dot -` is refused by name); yargs would otherwise read the lone dash as a positional.
-  const dashable = (a: string | undefined) => a === '--json' || a === '--dot';
+  const dashable = (a: string | undefined) => a === '--json' || a === '--dot' || a === '--html' || a === '--itf';
   const args = argv.map((a, i) => (a === '-' && dashable(argv[i - 1]) ? `${argv[i - 1]}=-` : a)).filter((a, i, all) => !(dashable(a) && all[i + 1] === `${a}=-`));
   const parsed = yargs(args)
     .scriptName('tlats')

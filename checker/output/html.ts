@@ -54,8 +54,9 @@ const CHANGES_SHOWN = 8;
 
 /** A value as a tree: short ones inline, bigger ones folded (details/summary) with a one-line preview. */
 function valueTree(v: Value): string {
+  const whole = formatValue(v, true);
+  if (sizeOf(v) <= INLINE_LEAVES || whole.length <= INLINE_CHARS) return `<code>${e(whole)}</code>`;
   const line = formatValue(v);
-  if (sizeOf(v) <= INLINE_LEAVES || line.length <= INLINE_CHARS) return `<code>${e(formatValue(v, true))}</code>`;
   const preview = line.length > INLINE_CHARS ? `${line.slice(0, INLINE_CHARS)}…` : line;
   let rows: [string, Value][];
   let what: string;
