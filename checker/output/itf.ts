@@ -12,22 +12,13 @@
  * (likewise `tlats::undefined`) and `{ "tag": "tlats::number", "value": "0.5" }` (the number's JavaScript text,
  * also for NaN and Infinity). A record field whose name starts with `#` would be read as an ITF tag (`#set`,
  * `#map`, `#bigint`, `#tup`, `#unserializable`, `#meta`): it is written with one more `#` in front (`##set`), and
- * checker/view/itf-reader.ts takes it off again.
+ * checker/view/itf-reader.ts takes it off again (checker/view/itf-tags.ts).
  */
 import { List, Map as IMap, Record as IRecord, Set as ISet } from 'immutable';
 import type { TraceStep } from '../search/trace.ts';
+import { escapeItfField, ITF_NULL_TAG, ITF_NUMBER_TAG, ITF_UNDEFINED_TAG } from '../view/itf-tags.ts';
 
 export type ItfValue = unknown;
-
-/** The variant tags that stand for JavaScript values ITF has no form for. */
-export const ITF_NULL_TAG = 'tlats::null';
-export const ITF_UNDEFINED_TAG = 'tlats::undefined';
-export const ITF_NUMBER_TAG = 'tlats::number';
-
-/** A record field name as written in ITF: one more `#` in front of a name that starts with `#` (not an ITF tag). */
-export function escapeItfField(name: string): string {
-  return name.startsWith('#') ? `#${name}` : name;
-}
 
 export function toItfValue(v: unknown): ItfValue {
   if (v === null) return { tag: ITF_NULL_TAG, value: { '#tup': [] } };

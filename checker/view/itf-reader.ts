@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { TraceLoadError } from '../errors.ts';
-import { ITF_NULL_TAG, ITF_NUMBER_TAG, ITF_UNDEFINED_TAG } from '../output/itf.ts';
+import { ITF_NULL_TAG, ITF_NUMBER_TAG, ITF_UNDEFINED_TAG, unescapeItfField } from './itf-tags.ts';
 
 /** An ITF value, decoded: what a viewer needs to show and compare it. */
 export type Value =
@@ -40,11 +40,6 @@ export interface ItfTrace {
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** A record field name as the spec wrote it (checker/output/itf.ts escapes a leading `#` by doubling it). */
-export function unescapeItfField(name: string): string {
-  return name.startsWith('##') ? name.slice(1) : name;
-}
 
 class Bad extends Error {
   constructor(readonly where: string, problem: string) { super(problem); }
