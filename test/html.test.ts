@@ -33,6 +33,9 @@ describe('lanes', () => {
       laneOf: [null, 'CPU1', 'addr=0', '(other)'], lanes: ['CPU1', 'addr=0', '(other)'], inferred: false,
     });
     expect(assignLanes([s('init'), s('a'), s('b')])).toEqual({ laneOf: [null, 'steps', 'steps'], lanes: ['steps'], inferred: true });
+    // A trace's list of every actor (`#meta.actors`) orders the lanes and keeps the idle ones.
+    expect(assignLanes([s('init'), s('fill(dev=0)', 'device'), s('clear(addr=0)', 'unmapper')], ['unmapper', 'CPU1', 'IOMMU', 'device']).lanes)
+      .toEqual(['unmapper', 'CPU1', 'IOMMU', 'device']);
   });
 
   it('a Quint trace: the label from mbt::actionTaken and the picks made (Some), the lane from the first pick', () => {

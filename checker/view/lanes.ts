@@ -74,10 +74,11 @@ export function laneFromLabel(label: string): string | undefined {
 }
 
 /**
- * The lane of every step (index 0, the initial state, has none: it spans all lanes) and the lanes in order of
- * first appearance.
+ * The lane of every step (index 0, the initial state, has none: it spans all lanes) and the lanes: those of
+ * `declared` first, in its order (the spec's actors, `#meta.actors` of the trace, idle ones included), then the
+ * others in order of first appearance.
  */
-export function assignLanes(states: readonly ItfState[]): { laneOf: (string | null)[]; lanes: string[]; inferred: boolean } {
+export function assignLanes(states: readonly ItfState[], declaredLanes: readonly string[] = []): { laneOf: (string | null)[]; lanes: string[]; inferred: boolean } {
   const declared = states.some((s, i) => i > 0 && typeof s.meta.actor === 'string');
   const raw = states.map((s, i): string | undefined => {
     if (i === 0) return undefined;
@@ -87,6 +88,6 @@ export function assignLanes(states: readonly ItfState[]): { laneOf: (string | nu
   });
   const anyLane = raw.some((x) => x !== undefined);
   const laneOf = raw.map((x, i) => (i === 0 ? null : x ?? (anyLane ? OTHER_LANE : SINGLE_LANE)));
-  const lanes = [...new Set(laneOf.filter((x): x is string => x !== null))];
+  const lanes = [...new Set([...declaredLanes, ...laneOf.filter((x): x is string => x !== null)])];
   return { laneOf, lanes, inferred: !declared };
 }

@@ -54,7 +54,9 @@ export interface TraceFacts {
 const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
 
 export function traceView(itf: ItfTrace, facts: TraceFacts): TraceView {
-  const { laneOf, lanes, inferred } = assignLanes(itf.states);
+  // A trace may list every actor of its spec (`#meta.actors`): their lanes are shown, in that order, even idle.
+  const declared = Array.isArray(itf.meta.actors) ? itf.meta.actors.filter((a): a is string => typeof a === 'string') : [];
+  const { laneOf, lanes, inferred } = assignLanes(itf.states, declared);
   const steps = itf.states.map((s, i): StepView => {
     const before = i === 0 ? undefined : new Map(itf.states[i - 1]!.vars);
     const changes: Change[] = [];
