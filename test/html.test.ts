@@ -99,7 +99,8 @@ describe('the page', () => {
     // DieHard's two configurations (specs/diehard.ts): one violates NotSolved (TLC's DieHard.cfg), one holds.
     expect(links).toEqual(['trace-1']);
     for (const id of links) expect(html).toContain(`id="${id}"`);
-    expect(html).toMatch(/<nav class="index">/);
+    expect(html).toMatch(/<nav class="index" id="index">/);
+    expect(html).toContain('href="#index"'); // each trace links back to the index
     expect((html.match(/<tr><td>/g) ?? []).length).toBe(2);
   });
 });

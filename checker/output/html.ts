@@ -94,7 +94,7 @@ function changesCell(s: StepView): string {
   return shown.join('') + (more > 0 ? `<div class="muted">… ${more} more (click for the state)</div>` : '');
 }
 
-function traceSection(t: TraceView, n: number): string {
+function traceSection(t: TraceView, n: number, withIndex: boolean): string {
   const lanes = t.lanes;
   const inCycle = (i: number) => t.loop !== undefined && !t.loop.stutter && i >= t.loop.index;
   const rows = t.steps.map((s) => {
@@ -115,7 +115,7 @@ function traceSection(t: TraceView, n: number): string {
   const panels = t.steps.map((s) => `<template data-step="${s.index}">${statePanel(t, s)}</template>`).join('');
   const lasso = t.loop ? (t.loop.stutter ? ', ending in a stutter' : `, a lasso: states ${t.loop.index + 1}–${t.steps.length} repeat`) : '';
   return `<section class="trace" id="${e(t.id)}" data-trace="${n}">
-<h2>${e(t.title)}</h2>
+<h2>${e(t.title)}${withIndex ? ' <a class="to-index" href="#index">↑ configurations</a>' : ''}</h2>
 <p class="verdict">${e(t.verdict ?? (t.property ? `${t.property} violated` : 'a trace'))} <span class="muted">${t.steps.length} state${t.steps.length === 1 ? '' : 's'}${lasso}; ${lanes.length} lane${lanes.length === 1 ? '' : 's'}${t.lanesInferred ? ' (inferred from the action labels)' : ''}</span></p>
 <div class="grid-wrap"><svg class="loop-arrow" aria-hidden="true"></svg>
 <table class="grid"><thead><tr><th class="num">#</th>${(lanes.length ? lanes : ['']).map((l) => `<th class="lane-head">${e(l)}</th>`).join('')}<th class="changes-head">changed</th></tr></thead>
@@ -125,7 +125,7 @@ ${panels}
 }
 
 function indexTable(rows: readonly IndexRow[]): string {
-  return `<nav class="index"><h2>Configurations</h2><table><thead><tr><th>configuration</th><th>verdict</th><th>traces</th></tr></thead><tbody>${
+  return `<nav class="index" id="index"><h2>Configurations</h2><table><thead><tr><th>configuration</th><th>verdict</th><th>traces</th></tr></thead><tbody>${
     rows.map((r) => `<tr><td>${e(r.config)}</td><td class="${r.traces.length ? 'bad' : 'good'}">${e(r.verdict)}</td><td>${
       r.traces.map((t) => `<a href="#${e(t.id)}">${e(t.property)}</a>`).join(', ') || '<span class="muted">—</span>'}</td></tr>`).join('')
   }</tbody></table></nav>`;
@@ -145,6 +145,7 @@ h2 { font-size: 16px; margin: 18px 0 4px; }
 .index table { border-collapse: collapse; }
 .index td, .index th { border-bottom: 1px solid #e5e7eb; padding: 2px 10px 2px 0; text-align: left; }
 .index .bad { color: #b91c1c; } .index .good { color: #15803d; }
+h2 .to-index { font-size: 12px; font-weight: normal; margin-left: 8px; }
 .grid-wrap { position: relative; padding-left: 26px; }
 .loop-arrow { position: absolute; left: 0; top: 0; width: 26px; height: 100%; overflow: visible; pointer-events: none; }
 table.grid { border-collapse: separate; border-spacing: 0; width: 100%; table-layout: auto; }
@@ -254,7 +255,7 @@ const SCRIPT = `
 
 export function renderHtml(page: HtmlPage): string {
   const title = page.traces.length === 1 ? `${page.traces[0]!.title}: ${page.traces[0]!.verdict ?? ''}` : page.title;
-  const body = page.traces.length === 0 ? '<p class="muted">No counterexample: nothing to draw.</p>' : page.traces.map(traceSection).join('\n');
+  const body = page.traces.length === 0 ? '<p class="muted">No counterexample: nothing to draw.</p>' : page.traces.map((t, n) => traceSection(t, n, page.index !== undefined)).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
