@@ -170,6 +170,7 @@ tr.loop-row td { color: #92400e; font-weight: 600; border-bottom: none; }
 body.with-panel { --panel-w: min(40vw, 560px); }
 body.with-panel #panel { display: block; }
 #panel h3 { margin: 0 0 4px; font-size: 15px; }
+#panel code { overflow-wrap: anywhere; }
 #panel .close { float: right; border: 1px solid #d1d5db; background: #fff; border-radius: 4px; cursor: pointer; }
 .panel-step { margin: 0 0 6px; font: 12px ui-monospace, monospace; font-weight: 600; }
 .lane-tag { background: var(--act); border: 1px solid var(--act-border); border-radius: 3px; padding: 0 4px; font-family: system-ui, sans-serif; font-weight: normal; }

@@ -9,6 +9,7 @@ import type { Value } from './itf-reader.ts';
 const ELIDE_AFTER = 12;
 const HEAD = 5;
 const TAIL = 3;
+const LONG_STRING = 200;
 
 function elide<T>(all: readonly T[], full: boolean, one: (x: T) => string): string {
   if (full || all.length <= ELIDE_AFTER) return all.map(one).join(', ');
@@ -22,7 +23,9 @@ export function formatValue(v: Value, full = false): string {
   switch (v.kind) {
     case 'bool': return String(v.value);
     case 'int': case 'literal': return v.value;
-    case 'str': return JSON.stringify(v.value);
+    case 'str': return full || v.value.length <= LONG_STRING
+      ? JSON.stringify(v.value)
+      : `${JSON.stringify(v.value.slice(0, 60))}…${JSON.stringify(v.value.slice(-20))} (${v.value.length.toLocaleString('en-US')} characters)`;
     case 'seq': return `[${elide(v.items, full, sub)}]`;
     case 'set': return v.items.length ? `{ ${elide(v.items, full, sub)} }` : '{}';
     case 'tup': return `<<${elide(v.items, full, sub)}>>`;
