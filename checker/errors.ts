@@ -67,3 +67,8 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }
+
+/** A trace file (`tlats view FILE.itf.json`) is missing, is not JSON, or is not an ITF trace (exit 150, as a spec that does not load). */
+export class TraceLoadError extends CheckerError {
+  constructor(message: string) { super(message, ExitCode.load); }
+}

@@ -3,7 +3,7 @@
  * typed, and a bad one is a UsageError (exit 64) that repeats what was typed. Output paths are tried for writing
  * up front, so a run never ends by failing to write its result.
  */
-import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import yargs from 'yargs';
 import { UsageError } from '../errors.ts';
 import { MAX_WORKERS } from '../parallel/crew.ts';
@@ -46,6 +46,10 @@ export interface CliArgs {
   readonly seconds?: number;
   /** Symmetry reduction: overrides the configuration's (undefined: what the configuration says, else off). */
   readonly symmetry?: SymmetryMode;
+  /** Write the counterexamples as one self-contained HTML page (swimlanes) to this file. */
+  readonly html?: string;
+  /** Write each counterexample as its own ITF file into this folder. */
+  readonly itf?: string;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -82,11 +86,11 @@ export type Parsed = { readonly kind: 'run'; readonly args: CliArgs } | { readon
 export function parseArgs(argv: readonly string[], version: string, columns: number): Parsed {
   let failure: string | undefined;
   // `--json -` means stdout (and `--dot -` is refused by name); yargs would otherwise read the lone dash as a positional.
-  const dashable = (a: string | undefined) => a === '--json' || a === '--dot';
+  const dashable = (a: string | undefined) => a === '--json' || a === '--dot' || a === '--html' || a === '--itf';
   const args = argv.map((a, i) => (a === '-' && dashable(argv[i - 1]) ? `${argv[i - 1]}=-` : a)).filter((a, i, all) => !(dashable(a) && all[i + 1] === `${a}=-`));
   const parsed = yargs(args)
     .scriptName('tlats')
-    .usage('Usage: tlats <spec.ts> [options]\n       tlats --list <spec.ts>\n       tlats --suite <folder>\n       tlats init [folder]   (a starter spec, tsconfig.json and test)\n\n(`check` is the same command inside the tlats repository.)')
+    .usage('Usage: tlats <spec.ts> [options]\n       tlats --list <spec.ts>\n       tlats --suite <folder>\n       tlats init [folder]   (a starter spec, tsconfig.json and test)\n       tlats view FILE.itf.json [-o out.html]   (draw an ITF trace as an HTML page)\n\n(`check` is the same command inside the tlats repository.)')
     .command('$0 [spec]', 'Check a spec: every reachable state, breadth-first', (y) =>
       y.positional('spec', { type: 'string', describe: 'the spec module (.ts)' }))
     .option('config', { type: 'string', describe: 'check one named configuration (all: the verdict matrix of every one)' })
@@ -112,6 +116,8 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('symmetry', { type: 'string', describe: 'symmetry reduction over the spec\'s declared sets of ids: exact (one state per orbit), fast (sort only) or off (default: the configuration\'s symmetry, else off)' })
     .option('typecheck', { type: 'boolean', default: false, describe: 'type-check the spec (TypeScript, its tsconfig.json) before running it' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
+    .option('html', { type: 'string', describe: 'write the counterexamples as one self-contained HTML page (a lane per actor) to FILE' })
+    .option('itf', { type: 'string', describe: 'write each counterexample as its own ITF trace, CONFIG.PROPERTY.itf.json, into folder DIR' })
     .strict()
     .version(version)
     .help()
@@ -152,6 +158,8 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     traces: wholeNumber('traces', one('traces'), 1, MAX_BEHAVIOURS, `a whole number of behaviours from 1 to ${MAX_BEHAVIOURS}`),
     seconds: wholeNumber('seconds', one('seconds'), 1, 1e9, 'a whole number of seconds, at least 1'),
     symmetry: symmetryMode(one('symmetry')),
+    html: one('html'),
+    itf: one('itf'),
   };
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
   if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');
@@ -171,5 +179,27 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     if (cli.dot === '-') throw new UsageError('--dot needs a file name (the graph is not written to stdout)');
     checkWritable('dot', cli.dot);
   }
+  checkTraceOutputs(cli);
   return { kind: 'run', args: cli };
+}
+
+/** `--html FILE` and `--itf DIR`: only where there are counterexamples to write, and writable before the run. */
+function checkTraceOutputs(cli: CliArgs): void {
+  for (const option of ['html', 'itf'] as const) {
+    if (cli[option] === undefined) continue;
+    const clash = cli.suite !== undefined ? '--suite' : cli.list ? '--list' : cli.simulate ? '--simulate' : undefined;
+    if (clash) throw new UsageError(`--${option}: ${clash} writes no counterexample files`);
+    if (cli[option] === '-' || cli[option] === '') throw new UsageError(`--${option} needs a ${option === 'html' ? 'file' : 'folder'} name`);
+  }
+  if (cli.html !== undefined) checkWritable('html', cli.html);
+  if (cli.itf !== undefined) {
+    const dir = cli.itf;
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--itf ${dir}: is a file; give a folder (it is created if missing)`);
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (e) {
+      throw new UsageError(`--itf ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
 }

@@ -6,7 +6,7 @@
  * message, never as a stack.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hideBin } from 'yargs/helpers';
 import { CheckerError, SpecEvalError, UsageError } from '../errors.ts';
@@ -29,6 +29,9 @@ import { randomInt } from 'node:crypto';
 import type { Model } from '../model/model.ts';
 import { parseArgs, type CliArgs } from './args.ts';
 import { initProject } from './init.ts';
+import { viewCommand } from './view.ts';
+import { runPage } from '../output/run-page.ts';
+import { itfFileName, violationItf } from '../output/itf-files.ts';
 import { parseConstArgs } from './constants.ts';
 import { formatList } from './list.ts';
 import { progressPrinter, statusLine } from './progress.ts';
@@ -220,6 +223,7 @@ function initCommand(rest: readonly string[]): number {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'init') return initCommand(argv.slice(1));
+  if (argv[0] === 'view') return viewCommand(argv.slice(1), { say, stdout: (t) => process.stdout.write(t), version: pkg.version });
   const parsed = parseArgs(argv, pkg.version, process.stdout.columns);
   if (parsed.kind === 'done') return ExitCode.ok;
   const args = parsed.args;
@@ -249,7 +253,43 @@ async function main(argv: string[]): Promise<number> {
       }
     }
   }
-  return code;
+  const traces = writeTraceFiles(args, { name: loaded.spec.name, file: args.spec! }, matrix ? 'matrix' : 'single', results);
+  return traces === ExitCode.ok ? code : traces;
+}
+
+/**
+ * `--html FILE` and `--itf DIR`, after the run (their paths were checked before it). A file that fails to be
+ * written at the end gives exit 74; the verdict was printed above.
+ */
+function writeTraceFiles(args: CliArgs, spec: { name: string; file: string }, mode: 'single' | 'matrix', results: readonly (CheckResult | JsonErrorRow)[]): ExitCodeValue {
+  const rows = results.map((r) => ('message' in r ? { config: r.config, error: r.message } : { config: r.config, result: r }));
+  const write = (what: string, file: string, text: string): boolean => {
+    try {
+      writeFileSync(file, text);
+      return true;
+    } catch (e) {
+      warn(`${what} ${file} could not be written: ${(e as Error).message}`);
+      return false;
+    }
+  };
+  let ok = true;
+  if (args.html !== undefined) {
+    ok = write('--html', args.html, runPage(spec, mode, rows, `tlats ${pkg.version}`)) && ok;
+    const n = rows.reduce((k, r) => k + (r.result?.violations.length ?? 0), 0);
+    if (ok) say(`HTML view (${n} counterexample${n === 1 ? '' : 's'}) written to ${args.html}.`);
+  }
+  if (args.itf !== undefined) {
+    const written: string[] = [];
+    for (const row of rows) {
+      for (const v of row.result?.violations ?? []) {
+        const file = join(args.itf, itfFileName(row.config, v.label));
+        if (write('--itf', file, `${JSON.stringify(violationItf(row.result!, v), null, 2)}\n`)) written.push(file);
+        else ok = false;
+      }
+    }
+    say(written.length ? `ITF traces written: ${written.join(', ')}` : `--itf ${args.itf}: no counterexample, no trace written.`);
+  }
+  return ok ? ExitCode.ok : ExitCode.ioError;
 }
 
 export async function runCli(argv: string[] = hideBin(process.argv)): Promise<never> {
