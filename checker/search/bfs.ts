@@ -13,8 +13,10 @@
  * depth, the parent links (lowered to the smallest-fingerprint parent, checker/store/seen-table.ts) and the traces
  * are the same for every worker count and every run. docs/design.md has the argument.
  */
-import { availableParallelism, totalmem } from 'node:os';
-import { CheckerError, InternalError, MemoryBudgetError, SpecEvalError } from '../errors.ts';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { CheckerError, DiskError, InternalError, MemoryBudgetError, SpecEvalError } from '../errors.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { Model } from '../model/model.ts';
 import { acquireCrew, releaseCrew, type Crew, type WorkerHandle } from '../parallel/crew.ts';
@@ -30,6 +32,10 @@ import { compareCandidates, type Candidate } from './candidates.ts';
 import { Expander } from './expander.ts';
 import type { Coverage, SearchOptions, SearchResult, SearchStats } from './types.ts';
 import type { ParentLinks } from '../store/types.ts';
+import { DiskIo, diskFailure } from '../store/disk-files.ts';
+import { DiskSeenStore } from '../store/disk-seen.ts';
+import { frozenLinks } from '../store/frozen-links.ts';
+import { Spill } from './spill.ts';
 
 /** What expanding one level gave: counts, violation candidates, the next level, and (after a stop) what is left. */
 interface LevelResult {
@@ -84,6 +90,10 @@ export class BfsSearch {
   /** The workers' action coverage, summed level by level (the main thread's expander keeps its own). */
   private readonly coverage: Float64Array;
   private initialGenerated = 0;
+  /** Set once the fingerprints have gone to disk (./spill.ts). */
+  private spill: Spill | undefined;
+  private diskParents: ParentLinks | undefined;
+  private readonly diskIo: DiskIo;
 
   constructor(private readonly model: Model, private readonly opts: SearchOptions = {}, private readonly specFile?: string) {
     this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
@@ -102,7 +112,11 @@ export class BfsSearch {
     this.coord = new Int32Array(this.shared ? new SharedArrayBuffer(Coord.words * 4) : new ArrayBuffer(Coord.words * 4));
     this.local = new Expander(model, this.table, this.coord, this.shared);
     this.coverage = new Float64Array(this.local.coverage.length);
+    this.diskIo = new DiskIo(opts.diskLimitBytes);
   }
+
+  /** The mark bitmap of the states first found while the current level is expanded. */
+  private get markHalf(): number { return (this.depth + 1) & 1; }
 
   /** Per action instance: enabled, generated, distinct (./expander.ts COVERAGE), over the main thread and workers. */
   private coverageSoFar(): Coverage {
@@ -113,12 +127,14 @@ export class BfsSearch {
   }
 
   /** The parent links as they are now (for the behaviour up to an evaluation error). */
-  get parents(): ParentLinks { return this.table; }
+  get parents(): ParentLinks { return this.diskParents ?? this.table; }
 
   async run(): Promise<SearchResult> {
     const violations: Candidate[] = [];
     let bounded = false;
     let memoryExhausted: string | undefined;
+    let diskFailed: string | undefined;
+    let failure: unknown;
     try {
       this.local.beginLevel(0, []);
       this.local.expandInitial();
@@ -142,6 +158,7 @@ export class BfsSearch {
           this.queue = level.remaining + statesIn(level.chunks);
           break;
         }
+        if (this.spill) this.spill.endLevel(this.table, this.markHalf, [level.chunks], this.model.codec.fixedWidth);
         found = this.decide(level.candidates, violations);
         this.spares.push(...chunks);
         chunks = level.chunks;
@@ -150,11 +167,14 @@ export class BfsSearch {
       }
     } catch (e) {
       await this.releaseWorkers(true);
-      if (!(e instanceof MemoryBudgetError)) throw e;
-      memoryExhausted = e.message;
+      if (e instanceof MemoryBudgetError) memoryExhausted = e.message;
+      else if (e instanceof DiskError) diskFailed = e.message;
+      else failure = e;
     }
+    if (this.spill) this.closeDisk(violations, failure);
+    if (failure !== undefined) throw failure;
     // As run/outcome.ts decides completeness: the whole graph, and no violation left unreported.
-    const complete = !bounded && !this.stopRequested() && memoryExhausted === undefined && this.queue === 0
+    const complete = !bounded && !this.stopRequested() && memoryExhausted === undefined && diskFailed === undefined && this.queue === 0
       && (violations.length === 0 || this.opts.continueAfterViolation === true);
     const stats = this.progress();
     let graph: BehaviourGraph | undefined;
@@ -174,7 +194,7 @@ export class BfsSearch {
     const interrupted = this.stopRequested();
     this.opts.onProgress?.(stats);
     return {
-      stats, violations, bounded, interrupted, memoryExhausted, parents: this.table, graph, coverage: this.coverageSoFar(),
+      stats, violations, bounded, interrupted, memoryExhausted, diskFailed, parents: this.parents, graph, coverage: this.coverageSoFar(),
       temporal: interrupted ? undefined : temporal, livenessSeconds: graph ? livenessSeconds : undefined,
     };
   }
@@ -233,7 +253,7 @@ export class BfsSearch {
     for (const c of accepted) {
       violations.push(c);
       this.reported.add(c.rank);
-      this.opts.onViolation?.(c, this.table);
+      this.opts.onViolation?.(c, this.parents);
     }
     return !this.opts.continueAfterViolation;
   }
@@ -245,7 +265,7 @@ export class BfsSearch {
   }
 
   private progress(): SearchStats {
-    const distinct = this.table.size;
+    const distinct = this.spill ? this.spill.distinct(this.table) : this.table.size;
     return {
       generated: this.generated + Atomics.load(this.coord, Coord.generated),
       distinct,
@@ -256,6 +276,9 @@ export class BfsSearch {
       budgetBytes: this.budget,
       tableFill: distinct / this.table.capacity,
       workers: this.workersUsed,
+      spill: this.spill ? 'disk' : this.opts.disk === false ? 'off' : 'memory',
+      diskBytes: this.spill?.store.bytes ?? 0,
+      rssBytes: process.memoryUsage.rss(),
     };
   }
 
@@ -271,9 +294,18 @@ export class BfsSearch {
   /** Doubles the table (or grows it to what the budget allows) and remaps every frontier chunk given. */
   private grow(chunkLists: Chunk[][]): void {
     const old = this.table;
+    if (this.spill) {
+      this.spill.purge(old, this.markHalf, chunkLists, this.model.codec.fixedWidth);
+      Atomics.store(this.coord, Coord.pause, 0);
+      return;
+    }
     let capacity = old.capacity * 2;
     if (tableBytes(capacity) > this.budget) {
       capacity = capacityFor(this.budget);
+      if (capacity < old.capacity * 1.1 && this.canSpill()) {
+        this.startSpill(chunkLists);
+        return;
+      }
       if (capacity < old.capacity * 1.1) {
         throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table holds ${old.size.toLocaleString('en-US')} states in ${formatBytes(old.bytes)} and the budget (${formatBytes(this.budget)}, --memory) does not allow it to grow`);
       }
@@ -295,6 +327,40 @@ export class BfsSearch {
     this.table = table;
     this.local.table = table;
     Atomics.store(this.coord, Coord.pause, 0);
+  }
+
+  /** Spilling is on unless --no-disk; the behaviour graph of a liveness check must stay whole in memory. */
+  private canSpill(): boolean { return this.opts.disk !== false && !this.model.liveness; }
+
+  /** The table cannot grow: from now on the fingerprints live on disk (./spill.ts). */
+  private startSpill(chunkLists: Chunk[][]): void {
+    const wanted = typeof this.opts.disk === 'string' ? this.opts.disk : undefined;
+    let dir: string;
+    try {
+      if (wanted !== undefined) mkdirSync(wanted, { recursive: true });
+      dir = mkdtempSync(join(wanted ?? tmpdir(), 'tlats-spill-'));
+    } catch (e) {
+      throw diskFailure(`cannot create the spill folder${wanted !== undefined ? ` in --disk ${wanted}` : ` in ${tmpdir()}`}`, e);
+    }
+    const store = new DiskSeenStore(dir, this.diskIo, true);
+    this.spill = new Spill(store);
+    this.diskParents = store.parents();
+    this.spill.begin(this.table, this.markHalf, chunkLists, this.model.codec.fixedWidth);
+    Atomics.store(this.coord, Coord.pause, 0);
+  }
+
+  /**
+   * The run is over: the parent links the traces still need (the violations', the evaluation error's) are read into
+   * memory, and the spill folder is removed.
+   */
+  private closeDisk(violations: readonly Candidate[], failure: unknown): void {
+    const disk = this.diskParents!;
+    const wanted: [number, number][] = violations.filter((v) => v.lastHigh !== 0 || v.lastLow !== 0).map((v) => [v.lastHigh, v.lastLow]);
+    if (failure instanceof SpecEvalError && failure.at) wanted.push([failure.at.high, failure.at.low]);
+    try {
+      this.diskParents = frozenLinks(disk, wanted);
+    } catch { /* the disk failed: no traces from it */ }
+    this.spill!.store.close();
   }
 
   private async localLevel(chunks: Chunk[]): Promise<LevelResult> {

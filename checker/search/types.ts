@@ -21,6 +21,12 @@ export interface SearchStats {
   budgetBytes: number;
   tableFill: number;
   workers: number;
+  /** Where the fingerprints are: all in memory (spilling allowed), on disk (spilled), or memory only (--no-disk). */
+  spill: 'memory' | 'disk' | 'off';
+  /** Bytes of the spill folder's files. */
+  diskBytes: number;
+  /** The process's resident memory. */
+  rssBytes: number;
 }
 
 export interface SearchOptions {
@@ -45,6 +51,13 @@ export interface SearchOptions {
   parallelThreshold?: number;
   /** Slots of the first table when no --memory is given (default 64 Ki; tests lower it to force growth). */
   initialCapacity?: number;
+  /**
+   * Where the fingerprints go when the table cannot grow within the budget: a folder (a fresh subfolder is made in
+   * it), true/undefined for one under the OS temp dir, false to stop with exit 152 instead (--no-disk).
+   */
+  disk?: string | boolean;
+  /** Testing only: the disk "fills up" after this many bytes written (a simulated ENOSPC). */
+  diskLimitBytes?: number;
 }
 
 /** Action coverage (./expander.ts): COVERAGE numbers per action instance, in instance order. */
@@ -65,6 +78,8 @@ export interface SearchResult {
   readonly interrupted: boolean;
   /** Set when the memory budget ran out: the search stopped cleanly there. */
   readonly memoryExhausted?: string;
+  /** Set when the spill folder or the checkpoint could not be written: the search stopped cleanly there. */
+  readonly diskFailed?: string;
   /** The parent links, for rebuilding traces. */
   readonly parents: ParentLinks;
   readonly coverage: Coverage;
