@@ -77,11 +77,11 @@ export interface PreparedRun {
 function split(opts: CheckOptions): { model: ModelOptions; search: PreparedRun['search'] } {
   const {
     maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation,
-    parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, ...model
+    parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume, ...model
   } = opts;
   return {
     model,
-    search: { maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation, parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes },
+    search: { maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation, parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume },
   };
 }
 

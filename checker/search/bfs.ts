@@ -33,7 +33,8 @@ import { Expander } from './expander.ts';
 import type { Coverage, SearchOptions, SearchResult, SearchStats } from './types.ts';
 import type { ParentLinks } from '../store/types.ts';
 import { DiskIo, diskFailure } from '../store/disk-files.ts';
-import { DiskSeenStore } from '../store/disk-seen.ts';
+import { DiskSeenStore, type StoredFile } from '../store/disk-seen.ts';
+import { checkIdentity, CheckpointError, readArray, readCheckpoint, readChunks, restoreSpillFiles, specIdentity, writeCheckpoint, type CheckpointIdentity } from '../store/checkpoint.ts';
 import { frozenLinks } from '../store/frozen-links.ts';
 import { Spill } from './spill.ts';
 
@@ -92,6 +93,9 @@ export class BfsSearch {
   private initialGenerated = 0;
   /** Set once the fingerprints have gone to disk (./spill.ts). */
   private spill: Spill | undefined;
+  private lastCheckpoint = 0;
+  /** Seconds the run had taken before it was resumed from a checkpoint. */
+  private secondsBefore = 0;
   private diskParents: ParentLinks | undefined;
   private readonly diskIo: DiskIo;
 
@@ -136,16 +140,24 @@ export class BfsSearch {
     let diskFailed: string | undefined;
     let failure: unknown;
     try {
-      this.local.beginLevel(0, []);
-      this.local.expandInitial();
-      this.generated += this.local.generated;
-      this.initialGenerated = this.local.generated;
-      let chunks = this.local.out.take();
-      this.collectLocalRecords();
-      let found = this.decide(this.local.candidates.values(), violations);
-      this.queue = statesIn(chunks);
-      if (this.queue > 0) this.depth = 1;
+      let chunks: Chunk[];
+      let found = false;
+      if (this.opts.resume) {
+        chunks = this.restore(this.opts.resume, violations);
+      } else {
+        this.local.beginLevel(0, []);
+        this.local.expandInitial();
+        this.generated += this.local.generated;
+        this.initialGenerated = this.local.generated;
+        chunks = this.local.out.take();
+        this.collectLocalRecords();
+        found = this.decide(this.local.candidates.values(), violations);
+        this.queue = statesIn(chunks);
+        if (this.queue > 0) this.depth = 1;
+      }
+      this.lastCheckpoint = performance.now();
       while (!found && this.queue > 0 && !this.stopRequested()) {
+        this.maybeCheckpoint(chunks, violations);
         if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) { bounded = true; break; }
         if (this.table.size >= this.table.growAt) this.grow([chunks]);
         this.table.clearMarks((this.depth + 1) & 1);
@@ -271,7 +283,7 @@ export class BfsSearch {
       distinct,
       depth: this.depth,
       queue: this.queue,
-      seconds: (performance.now() - this.started) / 1000,
+      seconds: this.secondsBefore + (performance.now() - this.started) / 1000,
       tableBytes: this.table.bytes,
       budgetBytes: this.budget,
       tableFill: distinct / this.table.capacity,
@@ -329,11 +341,92 @@ export class BfsSearch {
     Atomics.store(this.coord, Coord.pause, 0);
   }
 
+  /** What must match for a checkpoint of this run to be resumed. */
+  private identity(): CheckpointIdentity {
+    if (!this.specFile) throw new InternalError('a checkpoint needs the spec file, and none was given');
+    const { specFile: _file, ...options } = this.model.opts;
+    return specIdentity(this.specFile, this.model.spec.name, { constants: this.model.consts, options });
+  }
+
+  /** At a level boundary: writes a checkpoint if one is asked for and the last is old enough. */
+  private maybeCheckpoint(chunks: Chunk[], violations: readonly Candidate[]): void {
+    const c = this.opts.checkpoint;
+    if (!c || performance.now() - this.lastCheckpoint < c.everySeconds * 1000) return;
+    this.collectLocalRecords();
+    const coverage = this.coverageSoFar();
+    const search = {
+      generated: this.generated, depth: this.depth, queue: this.queue, seconds: this.progress().seconds,
+      initialGenerated: this.initialGenerated, initialDistinct: this.local.initialDistinct,
+      coverage: [...coverage.perInstance], reported: [...this.reported], violations,
+      initialFingerprints: this.local.initialFingerprints, capacity: this.table.capacity, size: this.table.size,
+      spill: this.spill ? { runs: this.spill.store.runs, links: this.spill.store.links, nextId: this.spill.store.idCounter, frontierInTable: this.spill.frontierInTable } : null,
+    };
+    writeCheckpoint(c.dir, this.identity(), search, {
+      arrays: { table: this.table.entries, marks: this.table.marks },
+      chunkLists: { frontier: chunks, records: this.records },
+      spillDir: this.spill?.store.dir,
+      spillFiles: this.spill?.store.files(),
+    }, this.diskIo);
+    this.lastCheckpoint = performance.now();
+  }
+
+  /** Puts the search back where a checkpoint left it; returns the frontier of the next level. */
+  private restore(resume: NonNullable<SearchOptions['resume']>, violations: Candidate[]): Chunk[] {
+    const { manifest, gen } = readCheckpoint(resume);
+    checkIdentity(resume, manifest.identity, this.identity());
+    const m = manifest.search as {
+      generated: number; depth: number; queue: number; seconds: number; initialGenerated: number; initialDistinct: number;
+      coverage: number[]; reported: number[]; violations: Candidate[]; initialFingerprints: number[]; capacity: number; size: number;
+      spill: { runs: StoredFile[]; links: StoredFile[]; nextId: number; frontierInTable: number } | null;
+    };
+    const table = SeenTable.create(m.capacity, this.shared);
+    const entries = readArray(gen, 'table', false);
+    const marks = readArray(gen, 'marks', false);
+    if (entries.length !== table.entries.length || marks.length !== table.marks.length) {
+      throw new CheckpointError(`--resume ${resume}: the checkpoint's table does not have the size its manifest says`);
+    }
+    table.entries.set(entries);
+    table.marks.set(marks);
+    Atomics.store(table.ctrl, 0, m.size);
+    this.table = table;
+    this.local.table = table;
+    this.generated = m.generated;
+    this.depth = m.depth;
+    this.queue = m.queue;
+    this.secondsBefore = m.seconds;
+    this.initialGenerated = m.initialGenerated;
+    this.local.initialDistinct = m.initialDistinct;
+    this.coverage.set(m.coverage);
+    this.local.coverage.fill(0);
+    for (const r of m.reported) this.reported.add(r);
+    violations.push(...m.violations);
+    this.local.initialFingerprints.push(...m.initialFingerprints);
+    this.records.push(...readChunks(gen, 'records', this.shared));
+    if (m.spill) {
+      const store = this.openSpillFolder();
+      restoreSpillFiles(gen, [...m.spill.runs, ...m.spill.links], store.dir);
+      store.restore(m.spill.runs, m.spill.links, m.spill.nextId);
+      this.spill = new Spill(store);
+      this.spill.frontierInTable = m.spill.frontierInTable;
+      this.diskParents = store.parents();
+    }
+    return readChunks(gen, 'frontier', this.shared);
+  }
+
   /** Spilling is on unless --no-disk; the behaviour graph of a liveness check must stay whole in memory. */
   private canSpill(): boolean { return this.opts.disk !== false && !this.model.liveness; }
 
   /** The table cannot grow: from now on the fingerprints live on disk (./spill.ts). */
   private startSpill(chunkLists: Chunk[][]): void {
+    const store = this.openSpillFolder();
+    this.spill = new Spill(store);
+    this.diskParents = store.parents();
+    this.spill.begin(this.table, this.markHalf, chunkLists, this.model.codec.fixedWidth);
+    Atomics.store(this.coord, Coord.pause, 0);
+  }
+
+  /** A fresh spill folder, in --disk DIR or the OS temp dir; removed at the end of the run. */
+  private openSpillFolder(): DiskSeenStore {
     const wanted = typeof this.opts.disk === 'string' ? this.opts.disk : undefined;
     let dir: string;
     try {
@@ -342,11 +435,7 @@ export class BfsSearch {
     } catch (e) {
       throw diskFailure(`cannot create the spill folder${wanted !== undefined ? ` in --disk ${wanted}` : ` in ${tmpdir()}`}`, e);
     }
-    const store = new DiskSeenStore(dir, this.diskIo, true);
-    this.spill = new Spill(store);
-    this.diskParents = store.parents();
-    this.spill.begin(this.table, this.markHalf, chunkLists, this.model.codec.fixedWidth);
-    Atomics.store(this.coord, Coord.pause, 0);
+    return new DiskSeenStore(dir, this.diskIo, true);
   }
 
   /**

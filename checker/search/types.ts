@@ -56,6 +56,10 @@ export interface SearchOptions {
    * it), true/undefined for one under the OS temp dir, false to stop with exit 152 instead (--no-disk).
    */
   disk?: string | boolean;
+  /** Write a checkpoint into `dir` at level boundaries, at most every `everySeconds` (checker/store/checkpoint.ts). */
+  checkpoint?: { readonly dir: string; readonly everySeconds: number };
+  /** Continue from the checkpoint in this folder. */
+  resume?: string;
   /** Testing only: the disk "fills up" after this many bytes written (a simulated ENOSPC). */
   diskLimitBytes?: number;
 }
