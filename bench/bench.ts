@@ -11,6 +11,8 @@
  *   npm run bench -- --live-only     only the liveness benchmark: starvation freedom of the filter lock at N=5 and
  *                                    N=6 with 1 and 2 workers, beside the safety-only runs, and SPIN and TLC on the
  *                                    same property (bench/peers/peers-liveness.sh)
+ *   npm run bench -- --disk-only     only the spill benchmark: filter N=6 in memory and with a quarter of its table
+ *                                    (--memory 38M of 150M: the fingerprints go to disk), 1 and 2 workers
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,13 +28,14 @@ interface Case { name: string; args: string[]; workers: number }
 
 const N = quick ? 5 : 6;
 const liveOnly = process.argv.includes('--live-only');
+const diskOnly = process.argv.includes('--disk-only');
 const filterArgs = (n: number) => ['specs/filter.ts', '--config', 'N5', '--const', `N=${n}`, '--memory', n <= 5 ? '16M' : '150M'];
-const cases: Case[] = liveOnly ? [] : [
+const cases: Case[] = liveOnly || diskOnly ? [] : [
   { name: `filter N=${N}`, args: filterArgs(N), workers: 1 },
   { name: `filter N=${N}`, args: filterArgs(N), workers: 2 },
 ];
 // The liveness benchmark: the same model with starvation freedom, beside the safety-only run of the same size.
-const live = !quick && !process.argv.includes('--filter-only');
+const live = !quick && !diskOnly && !process.argv.includes('--filter-only');
 if (live) {
   for (const n of [5, 6]) {
     for (const workers of [1, 2]) {
@@ -41,7 +44,16 @@ if (live) {
     }
   }
 }
-if (!quick && !liveOnly && !process.argv.includes('--filter-only')) {
+// Past RAM (issue 12): the same run with a quarter of the in-memory table's budget, so that it spills to disk.
+const spill = !quick && !liveOnly && !process.argv.includes('--filter-only');
+const spillArgs = ['specs/filter.ts', '--config', 'N5', '--const', 'N=6', '--memory', '38M'];
+if (spill) {
+  for (const workers of [1, 2]) {
+    if (diskOnly) cases.push({ name: 'filter N=6', args: filterArgs(6), workers });
+    cases.push({ name: 'filter N=6 spilled (--memory 38M)', args: spillArgs, workers });
+  }
+}
+if (!quick && !liveOnly && !diskOnly && !process.argv.includes('--filter-only')) {
   const mmu = [
     ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
@@ -50,7 +62,7 @@ if (!quick && !liveOnly && !process.argv.includes('--filter-only')) {
   for (const args of mmu) for (const workers of [1, 2]) cases.push({ name: `${args[0]!.replace('specs/', '')} ${args.slice(1).filter((a) => !a.startsWith('--')).join(' ')}`, args: [...args, '--continue'], workers });
 }
 
-interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number }
+interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number; diskBytes: number }
 
 function runCase(c: Case, dir: string): Row {
   const out = join(dir, 'result.json');
@@ -64,6 +76,7 @@ function runCase(c: Case, dir: string): Row {
   return {
     name: c.name, workers: c.workers, distinct: stats.distinct, generated: stats.generated, seconds: stats.seconds, wall,
     rssMiB: json.peakRssBytes / 2 ** 20, rate: stats.distinct / stats.seconds, liveSeconds: json.results[0].liveness?.seconds ?? 0,
+    diskBytes: stats.diskBytes ?? 0,
   };
 }
 
@@ -124,7 +137,16 @@ if (live) {
     for (const p of livePeers.filter((x) => x.n === n)) console.log(`  N=${n}: ${p.peer} ${fmt(p.wall, 2)} s / tlats 2 workers ${fmt(liv(2).wall, 2)} s = ${fmt(p.wall / liv(2).wall, 2)}x`);
   }
 }
-if (liveOnly) process.exit(0);
+if (spill) {
+  console.log('\nPast RAM (filter N=6, a quarter of the in-memory table; goal: at most 1.5x the in-memory time):');
+  for (const w of [1, 2]) {
+    const a = rows.find((r) => r.name === 'filter N=6' && r.workers === w);
+    const b = rows.find((r) => r.name.startsWith('filter N=6 spilled') && r.workers === w)!;
+    if (!a) continue;
+    console.log(`  ${w} worker(s): in memory ${fmt(a.wall, 2)} s, spilled ${fmt(b.wall, 2)} s (${fmt(b.wall / a.wall, 2)}x), peak RSS ${fmt(a.rssMiB)} -> ${fmt(b.rssMiB)} MiB, disk ${fmt(b.diskBytes / b.distinct, 1)} B/state`);
+  }
+}
+if (liveOnly || diskOnly) process.exit(0);
 
 const one = rows.find((r) => r.name.startsWith('filter') && r.workers === 1)!;
 const two = rows.find((r) => r.name.startsWith('filter') && r.workers === 2)!;
