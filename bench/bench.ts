@@ -21,6 +21,8 @@
  *                                    racers and 3 devices, each with --symmetry off, exact and fast, and TLC with
  *                                    and without SYMMETRY on the filter lock (bench/peers/symmetry/run-tlc.sh);
  *                                    also part of the full run
+ *   npm run bench -- --disk-only     only the spill benchmark: filter N=6 in memory and with a quarter of its table
+ *                                    (--memory 38M of 150M: the fingerprints go to disk), 1 and 2 workers
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,14 +40,15 @@ const N = quick ? 5 : 6;
 const liveOnly = process.argv.includes('--live-only');
 const twoPhaseOnly = process.argv.includes('--twophase-only');
 const symmetryOnly = process.argv.includes('--symmetry-only');
+const diskOnly = process.argv.includes('--disk-only');
 const simOnly = process.argv.includes('--sim-only');
 const filterArgs = (n: number) => ['specs/filter.ts', '--config', 'N5', '--const', `N=${n}`, '--memory', n <= 5 ? '16M' : '150M'];
-const cases: Case[] = liveOnly || twoPhaseOnly || simOnly || symmetryOnly ? [] : [
+const cases: Case[] = liveOnly || twoPhaseOnly || simOnly || symmetryOnly || diskOnly ? [] : [
   { name: `filter N=${N}`, args: filterArgs(N), workers: 1 },
   { name: `filter N=${N}`, args: filterArgs(N), workers: 2 },
 ];
 // The liveness benchmark: the same model with starvation freedom, beside the safety-only run of the same size.
-const live = !quick && !twoPhaseOnly && !simOnly && !symmetryOnly && !process.argv.includes('--filter-only');
+const live = !quick && !twoPhaseOnly && !simOnly && !symmetryOnly && !diskOnly && !process.argv.includes('--filter-only');
 if (live) {
   for (const n of [5, 6]) {
     for (const workers of [1, 2]) {
@@ -54,7 +57,16 @@ if (live) {
     }
   }
 }
-if (!quick && !liveOnly && !twoPhaseOnly && !simOnly && !symmetryOnly && !process.argv.includes('--filter-only')) {
+// Past RAM (issue 12): the same run with a quarter of the in-memory table's budget, so that it spills to disk.
+const spill = !quick && !liveOnly && !twoPhaseOnly && !simOnly && !symmetryOnly && !process.argv.includes('--filter-only');
+const spillArgs = ['specs/filter.ts', '--config', 'N5', '--const', 'N=6', '--memory', '38M'];
+if (spill) {
+  for (const workers of [1, 2]) {
+    if (diskOnly) cases.push({ name: 'filter N=6', args: filterArgs(6), workers });
+    cases.push({ name: 'filter N=6 spilled (--memory 38M)', args: spillArgs, workers });
+  }
+}
+if (!quick && !liveOnly && !twoPhaseOnly && !simOnly && !symmetryOnly && !diskOnly && !process.argv.includes('--filter-only')) {
   const mmu = [
     ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3'],
     ['specs/kvm_mmu_notifier.ts', '--config', 'apicRangeStartRequest', '--const', 'vcpus=3'],
@@ -66,7 +78,7 @@ if (!quick && !liveOnly && !twoPhaseOnly && !simOnly && !symmetryOnly && !proces
 // TwoPhase with RM = r1..r8 (1,745,408 distinct states): the Immutable.js spec with and without its schema, the
 // plain-array spec, and TLC on the same model (bench/peers/TwoPhase.tla, TwoPhase_R8.cfg).
 const RM8 = 'RM=r1,r2,r3,r4,r5,r6,r7,r8';
-const twoPhase = !quick && !liveOnly && !simOnly && !symmetryOnly && !process.argv.includes('--filter-only');
+const twoPhase = !quick && !liveOnly && !simOnly && !symmetryOnly && !diskOnly && !process.argv.includes('--filter-only');
 if (twoPhase) {
   for (const workers of [1, 2]) cases.push({ name: 'twophase RM=8', args: ['specs/twophase.ts', '--const', RM8], workers });
   cases.push({ name: 'twophase RM=8 no schema', args: ['bench/twophase-generic.ts', '--const', RM8], workers: 1 });
@@ -74,7 +86,7 @@ if (twoPhase) {
 }
 
 // Symmetry reduction: the same models with --symmetry off, exact and fast (one worker: the per-state cost).
-const symmetry = !quick && !liveOnly && !twoPhaseOnly && !simOnly && !process.argv.includes('--filter-only');
+const symmetry = !quick && !liveOnly && !twoPhaseOnly && !simOnly && !diskOnly && !process.argv.includes('--filter-only');
 const symmetryModels = [
   { name: 'filter N=5', args: ['specs/filter.ts', '--config', 'N5.symmetric', '--memory', '16M'] },
   { name: 'try_to_unmap V3.madv-clean.2addr racers=3 devices=3', args: ['specs/try_to_unmap.ts', '--config', 'V3.madv-clean.2addr', '--const', 'racers=3', '--const', 'devices=3', '--continue'] },
@@ -83,7 +95,7 @@ if (symmetry) {
   for (const m of symmetryModels) for (const mode of ['off', 'exact', 'fast']) cases.push({ name: `${m.name} symmetry=${mode}`, args: [...m.args, '--symmetry', mode], workers: 1 });
 }
 
-interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number }
+interface Row { name: string; workers: number; distinct: number; generated: number; seconds: number; wall: number; rssMiB: number; rate: number; liveSeconds: number; diskBytes: number }
 
 function runCase(c: Case, dir: string): Row {
   const out = join(dir, 'result.json');
@@ -97,6 +109,7 @@ function runCase(c: Case, dir: string): Row {
   return {
     name: c.name, workers: c.workers, distinct: stats.distinct, generated: stats.generated, seconds: stats.seconds, wall,
     rssMiB: json.peakRssBytes / 2 ** 20, rate: stats.distinct / stats.seconds, liveSeconds: json.results[0].liveness?.seconds ?? 0,
+    diskBytes: stats.diskBytes ?? 0,
   };
 }
 
@@ -165,7 +178,7 @@ for (const c of cases) {
   console.log(`tlats ${row.name} workers=${row.workers}: ${fmt(row.distinct)} distinct, ${fmt(row.generated)} generated, ${fmt(row.seconds, 2)} s search (${fmt(row.wall, 2)} s wall), ${fmt(row.rate)} distinct/s, peak RSS ${fmt(row.rssMiB)} MiB (${fmt((row.rssMiB * 2 ** 20) / row.distinct, 1)} B/state)`);
 }
 rmSync(dir, { recursive: true, force: true });
-const peerRows = peers && !simOnly && !twoPhaseOnly && !symmetryOnly ? runPeers() : [];
+const peerRows = peers && !simOnly && !twoPhaseOnly && !symmetryOnly && !diskOnly ? runPeers() : [];
 for (const p of peerRows) console.log(`peer ${p.peer} n=${N}: ${fmt(p.states)} states, ${fmt(p.wall, 2)} s wall, ${fmt(p.rate)} states/s, peak RSS ${fmt(p.rssMiB)} MiB (${fmt((p.rssMiB * 2 ** 20) / p.states, 1)} B/state)`);
 
 /** TLC on bench/peers/TwoPhase.tla with RM = r1..r8: whole-process wall time, as for tlats. */
@@ -235,7 +248,16 @@ if (symmetry) {
     }
   }
 }
-if (liveOnly || symmetryOnly) process.exit(0);
+if (spill) {
+  console.log('\nPast RAM (filter N=6, a quarter of the in-memory table; goal: at most 1.5x the in-memory time):');
+  for (const w of [1, 2]) {
+    const a = rows.find((r) => r.name === 'filter N=6' && r.workers === w);
+    const b = rows.find((r) => r.name.startsWith('filter N=6 spilled') && r.workers === w)!;
+    if (!a) continue;
+    console.log(`  ${w} worker(s): in memory ${fmt(a.wall, 2)} s, spilled ${fmt(b.wall, 2)} s (${fmt(b.wall / a.wall, 2)}x), peak RSS ${fmt(a.rssMiB)} -> ${fmt(b.rssMiB)} MiB, disk ${fmt(b.diskBytes / b.distinct, 1)} B/state`);
+  }
+}
+if (liveOnly || symmetryOnly || diskOnly) process.exit(0);
 
 // The simulation benchmark (issue 10): steps/s of random behaviours of 100 states at N=8, against TLC and Quint.
 const sim = simOnly || (!quick && !process.argv.includes('--filter-only'));

@@ -35,6 +35,11 @@ export class MemoryBudgetError extends CheckerError {
   constructor(message: string) { super(message, ExitCode.memory); }
 }
 
+/** The disk store or the checkpoint cannot be written or read (disk full, no permission, read-only). */
+export class DiskError extends CheckerError {
+  constructor(message: string) { super(message, ExitCode.disk); }
+}
+
 /**
  * A fault of the checker itself, not of the spec or the command line: a worker thread that crashed or exited, a
  * trace that cannot be replayed, a broken invariant of the engine. TLC's ERROR_SYSTEM (exit 153).

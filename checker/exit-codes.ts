@@ -29,5 +29,7 @@ export const ExitCode = {
   memory: 152,
   /** TLC: a system error (ERROR_SYSTEM): a fault of the checker itself, such as a worker thread that crashed. */
   system: 153,
+  /** Ours: the spill folder or the checkpoint could not be written (disk full, unwritable); the checkpoint is kept. */
+  disk: 154,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

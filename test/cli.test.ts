@@ -201,10 +201,11 @@ describe.concurrent('SIGINT (exit 130, statistics so far)', () => {
 
 describe.concurrent('memory budget (exit 152, statistics so far)', () => {
   // Filter N4 has 14,844 states (bench/peers README). A 64 KiB budget holds 64 Ki / 12.25 = 5,350 slots, of which
-  // 3/4 may be used before the table must grow, and it cannot: the run stops cleanly, with 2 workers as with 1.
+  // 3/4 may be used before the table must grow, and it cannot: with --no-disk the run stops cleanly, with 2 workers
+  // as with 1 (without it, the fingerprints go to disk: test/disk.test.ts).
   for (const workers of ['1', '2']) {
-    it(`--memory 64K with ${workers} worker(s) stops with a message and the statistics`, async ({ expect }) => {
-      const r = await runCli(['specs/filter.ts', '--config', 'N4', '--memory', '64K', '--workers', workers]);
+    it(`--memory 64K --no-disk with ${workers} worker(s) stops with a message and the statistics`, async ({ expect }) => {
+      const r = await runCli(['specs/filter.ts', '--config', 'N4', '--memory', '64K', '--no-disk', '--workers', workers]);
       expect(r.code).toBe(152);
       expect(r.stdout).toMatch(/memory budget exhausted/);
       expect(r.stdout).toMatch(/[\d,]+ states generated, [\d,]+ distinct states found/);
@@ -212,6 +213,13 @@ describe.concurrent('memory budget (exit 152, statistics so far)', () => {
       expectNoRawStack(expect, r);
     });
   }
+
+  it('--memory 64K spills to disk and finishes with the in-memory answer (TLC\'s counts, the configuration\'s expectation)', async ({ expect }) => {
+    const r = await runCli(['specs/filter.ts', '--config', 'N4', '--memory', '64K', '--workers', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('14,844 distinct states found');
+    expect(r.stdout).toContain('As expected');
+  });
 
   it('a --memory that is not a size is a usage error', async ({ expect }) => {
     const r = await runCli(['specs/filter.ts', '--memory', 'lots']);

@@ -130,7 +130,7 @@ describe('failures in parallel runs', () => {
   test('a memory budget too small stops cleanly with the statistics so far (exit 152)', async () => {
     const loaded = await loadSpec('specs/filter.ts');
     for (const workers of [1, 2]) {
-      const r = await checkConfig(loaded, { config: 'N4', workers, parallelThreshold: 1, memoryBytes: 64 * 1024 });
+      const r = await checkConfig(loaded, { config: 'N4', workers, parallelThreshold: 1, memoryBytes: 64 * 1024, disk: false });
       expect(r.outcome.exitCode).toBe(ExitCode.memory);
       expect(r.memoryExhausted).toMatch(/memory budget exhausted/);
       expect(r.outcome.complete).toBe(false);

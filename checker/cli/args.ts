@@ -50,6 +50,13 @@ export interface CliArgs {
   readonly html?: string;
   /** Write each counterexample as its own ITF file into this folder. */
   readonly itf?: string;
+  /** Where the fingerprints spill when the budget is reached: a folder, true (the OS temp dir), or false (--no-disk). */
+  readonly disk: string | boolean;
+  readonly checkpoint?: string;
+  readonly checkpointEvery: number;
+  readonly resume?: string;
+  /** Testing only (hidden): the disk fails as full after this many bytes. */
+  readonly diskLimit?: number;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -79,6 +86,14 @@ function symmetryMode(raw: string | undefined): SymmetryMode | undefined {
   if (raw === '') throw new UsageError('--symmetry needs a mode: exact, fast or off');
   if (!(SYMMETRY_MODES as readonly string[]).includes(raw)) throw new UsageError(`--symmetry ${raw}: give exact, fast or off`);
   return raw as SymmetryMode;
+}
+
+/** --disk DIR, --disk (the OS temp dir), --no-disk. */
+function diskOption(raw: unknown): string | boolean {
+  if (raw === undefined || raw === true || raw === '') return true;
+  if (raw === false) return false;
+  if (Array.isArray(raw)) throw new UsageError(`--disk is given ${raw.length} times; give it once`);
+  return String(raw);
 }
 
 export type Parsed = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'done' };
@@ -115,6 +130,11 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('seconds', { type: 'string', describe: 'with --simulate: a time budget in seconds' })
     .option('symmetry', { type: 'string', describe: 'symmetry reduction over the spec\'s declared sets of ids: exact (one state per orbit), fast (sort only) or off (default: the configuration\'s symmetry, else off)' })
     .option('typecheck', { type: 'boolean', default: false, describe: 'type-check the spec (TypeScript, its tsconfig.json) before running it' })
+    .option('disk', { type: 'string', describe: 'when the fingerprint table reaches --memory, go on with the fingerprints on disk in a fresh folder in DIR (default: the OS temp dir); --no-disk stops with exit 152 instead' })
+    .option('checkpoint', { type: 'string', describe: 'write a checkpoint into DIR at level boundaries (see --checkpoint-every); resume with --resume DIR' })
+    .option('checkpoint-every', { type: 'string', describe: 'with --checkpoint: seconds between checkpoints at least (default 300; 0: every level)' })
+    .option('resume', { type: 'string', describe: 'continue the run whose checkpoint is in DIR (same spec, configuration and constants; the spec may be left out)' })
+    .option('disk-limit', { type: 'string', hidden: true, describe: 'testing only: the disk fails as full after this many bytes written' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .option('html', { type: 'string', describe: 'write the counterexamples as one self-contained HTML page (a lane per actor) to FILE' })
     .option('itf', { type: 'string', describe: 'write each counterexample as its own ITF trace, CONFIG.PROPERTY.itf.json, into folder DIR' })
@@ -160,9 +180,18 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     symmetry: symmetryMode(one('symmetry')),
     html: one('html'),
     itf: one('itf'),
+    disk: diskOption(parsed.disk),
+    checkpoint: one('checkpoint'),
+    checkpointEvery: wholeNumber('checkpoint-every', one('checkpointEvery'), 0, 1e9, 'a whole number of seconds (0: every level)') ?? 300,
+    resume: one('resume'),
+    diskLimit: wholeNumber('disk-limit', one('diskLimit'), 0, Number.MAX_SAFE_INTEGER, 'a whole number of bytes'),
   };
+  for (const k of ['checkpoint', 'resume'] as const) if (cli[k] === '') throw new UsageError(`--${k} needs a folder`);
+  if (cli.checkpointEvery !== 300 && cli.checkpoint === undefined && cli.resume === undefined) throw new UsageError('--checkpoint-every goes with --checkpoint DIR');
+  const single = (['checkpoint', 'resume'] as const).find((k) => cli[k] !== undefined);
+  if (single && (cli.suite !== undefined || cli.simulate || cli.list)) throw new UsageError(`--${single} checkpoints one exhaustive check: it does not go with --${cli.suite !== undefined ? 'suite' : cli.simulate ? 'simulate' : 'list'}`);
   if (cli.suite !== undefined && cli.spec !== undefined) throw new UsageError(`give a spec (tlats ${cli.spec}) or --suite ${cli.suite}, not both`);
-  if (cli.suite === undefined && cli.spec === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');
+  if (cli.suite === undefined && cli.spec === undefined && cli.resume === undefined) throw new UsageError('no spec given: tlats <spec.ts> (or tlats --suite <folder>)\nRun tlats --help for the options.');
   if (cli.suite === '') throw new UsageError('--suite needs a folder');
   if (cli.suite !== undefined) checkSuiteFolder(cli.suite);
   if (cli.json !== undefined && (cli.suite !== undefined || cli.list)) throw new UsageError(`--json: ${cli.list ? '--list' : '--suite'} writes no JSON`);

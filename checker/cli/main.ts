@@ -35,6 +35,7 @@ import { itfFileName, violationItf } from '../output/itf-files.ts';
 import { parseConstArgs } from './constants.ts';
 import { formatList } from './list.ts';
 import { progressPrinter, statusLine } from './progress.ts';
+import { readCheckpoint } from '../store/checkpoint.ts';
 
 /** This package's package.json: two folders up from the sources, three from the compiled dist/checker/cli. */
 const pkgFile = ['../../package.json', '../../../package.json'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((f) => existsSync(f))!;
@@ -66,6 +67,11 @@ function baseOptions(args: CliArgs, loaded: LoadedSpec): CheckOptions {
     workers: args.workers,
     memoryBytes: args.memory,
     shouldStop: () => interruptRequested,
+    disk: args.disk,
+    diskLimitBytes: args.diskLimit,
+    // Resuming goes on checkpointing into the same folder unless told otherwise.
+    checkpoint: args.checkpoint ?? args.resume ? { dir: (args.checkpoint ?? args.resume)!, everySeconds: args.checkpointEvery } : undefined,
+    resume: args.resume,
   };
 }
 
@@ -221,15 +227,26 @@ function initCommand(rest: readonly string[]): number {
   return ExitCode.ok;
 }
 
+/**
+ * --resume DIR: what the checkpoint was taken of, where the command line leaves it out (the spec file, the
+ * configuration). Constants and property choices must be given again as they were: the checkpoint refuses others.
+ */
+function resumedArgs(args: CliArgs): CliArgs {
+  const { manifest } = readCheckpoint(args.resume!);
+  const options = (JSON.parse(manifest.identity.model) as { options?: { config?: string } }).options ?? {};
+  return { ...args, spec: args.spec ?? manifest.identity.specFile, config: args.config ?? options.config };
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'init') return initCommand(argv.slice(1));
   if (argv[0] === 'view') return viewCommand(argv.slice(1), { say, stdout: (t) => process.stdout.write(t), version: pkg.version });
   const parsed = parseArgs(argv, pkg.version, process.stdout.columns);
   if (parsed.kind === 'done') return ExitCode.ok;
-  const args = parsed.args;
+  let args = parsed.args;
   if (args.json === '-') say = warn;
   installSigint();
   if (args.suite !== undefined) return runSuiteCommand(args.suite, args);
+  if (args.resume !== undefined) args = resumedArgs(args);
   if (args.typecheck) await typecheckSpec(resolve(args.spec!), process.cwd());
   const loaded = await loadSpec(args.spec!);
   if (args.list) { say(formatList(loaded, args.spec!)); return ExitCode.ok; }
@@ -239,6 +256,9 @@ async function main(argv: string[]): Promise<number> {
   // Without --config, a spec with configurations is checked as a matrix; with --const, the defaults are checked
   // once with the overrides instead (a configuration's row must not carry a name its constants no longer match).
   const matrix = args.config === 'all' || (args.config === undefined && hasConfigs && args.const.length === 0);
+  if (matrix && (args.checkpoint !== undefined || args.resume !== undefined)) {
+    throw new UsageError(`--${args.resume !== undefined ? 'resume' : 'checkpoint'} checkpoints one configuration: give --config NAME (${loaded.spec.name} has ${Object.keys(loaded.spec.configs ?? {}).join(', ')})`);
+  }
   if (matrix && args.dot !== undefined) throw new UsageError(`--dot draws one configuration's graph: give --config NAME (${loaded.spec.name} has ${Object.keys(loaded.spec.configs ?? {}).join(', ')})`);
   const { code, results } = matrix ? await runMatrixCommand(args, loaded, base) : await runSingle(args, loaded, base);
   if (args.json !== undefined) {

@@ -20,6 +20,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
     verdict: r.outcome.verdict,
     complete: r.outcome.complete,
     ...(r.memoryExhausted ? { error: r.memoryExhausted } : {}),
+    ...(r.diskFailed ? { error: r.diskFailed } : {}),
     exitCode: r.outcome.exitCode,
     stats: {
       generated: s.generated,
@@ -32,6 +33,9 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
       bounded: r.bounded,
       interrupted: r.interrupted,
       workers: s.workers,
+      spill: s.spill,
+      diskBytes: s.diskBytes,
+      rssBytes: s.rssBytes,
     },
     liveness: r.liveness ?? null,
     coverage: r.coverage,

@@ -24,6 +24,7 @@ function verdictWords(r: CheckResult): string {
     case 'bounded': return 'no violation up to the depth bound';
     case 'interrupted': return 'interrupted';
     case 'out-of-memory': return 'out of memory';
+    case 'disk-failed': return 'the disk failed';
   }
 }
 

@@ -58,7 +58,8 @@ export function rate(p: SearchStats): number {
 export function formatProgress(p: SearchStats): string {
   return `Progress(${p.depth}) at ${p.seconds.toFixed(1)} s: ${n(p.generated)} states generated, ${n(p.distinct)} distinct states found, ` +
     `${n(p.queue)} states left on queue, ${n(rate(p))} distinct states/s; fingerprint table ${formatBytes(p.tableBytes)} of ${formatBytes(p.budgetBytes)}, ` +
-    `${(p.tableFill * 100).toFixed(0)}% full; ${p.workers} worker${p.workers > 1 ? 's' : ''}`;
+    `${(p.tableFill * 100).toFixed(0)}% full; ${p.workers} worker${p.workers > 1 ? 's' : ''}; memory ${formatBytes(p.rssBytes)}`
+    + (p.spill === 'disk' ? `; fingerprints on disk (${formatBytes(p.diskBytes)})` : '');
 }
 
 export function describeViolation(v: Pick<FoundViolation, 'kind' | 'property'>): string {
@@ -146,7 +147,7 @@ export function formatStats(r: Pick<CheckResult, 'stats' | 'outcome' | 'liveness
     `${n(s.generated)} states generated, ${n(s.distinct)} distinct states found, ${n(s.queue)} states left on queue.`,
     verdict === 'bounded'
       ? `The search was bounded at depth ${s.depth} (--max-depth): states beyond it were not explored.`
-      : verdict === 'interrupted' || verdict === 'out-of-memory'
+      : verdict === 'interrupted' || verdict === 'out-of-memory' || verdict === 'disk-failed'
         ? `The search was stopped at depth ${s.depth}.`
         : `The depth of the ${s.queue === 0 ? 'complete ' : ''}state graph search is ${s.depth}.`,
     formatDuration(s),
@@ -168,6 +169,7 @@ export function formatResult(r: CheckResult, f: ResultFormat): string {
   const out: string[] = [];
   const verdict = r.outcome.verdict;
   if (r.memoryExhausted) out.push(`Error: ${r.memoryExhausted}.\nThe search stopped there; the statistics so far follow. Give a larger --memory (or shrink the model).`);
+  if (r.diskFailed) out.push(`Error: ${r.diskFailed}.\nThe search stopped there; the statistics so far follow (a --checkpoint taken before is kept). Free some space or give another --disk folder.`);
   if (verdict === 'interrupted') out.push('Interrupted (SIGINT): the statistics so far.');
   if (verdict === 'holds') out.push('Model checking completed. No error has been found.');
   if (verdict === 'bounded') out.push('No error has been found up to the depth bound.');

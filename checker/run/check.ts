@@ -56,6 +56,8 @@ export interface CheckResult {
   readonly interrupted: boolean;
   /** Why the search stopped for lack of memory (the statistics are those so far). */
   readonly memoryExhausted?: string;
+  /** Why the search stopped when the disk failed (full, unwritable); the statistics are those so far. */
+  readonly diskFailed?: string;
   readonly outcome: Outcome;
   /** The configuration's expectation, when it applies to this run (no command-line overrides). */
   readonly expectation?: Expectation;
@@ -86,11 +88,11 @@ export interface PreparedRun {
 function split(opts: CheckOptions): { model: ModelOptions; search: PreparedRun['search'] } {
   const {
     maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation,
-    parallelThreshold, initialCapacity, onFound, ...model
+    parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume, ...model
   } = opts;
   return {
     model,
-    search: { maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation, parallelThreshold, initialCapacity, onFound },
+    search: { maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation, parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume },
   };
 }
 
@@ -124,7 +126,8 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
     : p.search.onViolation;
   // Symmetry reduction is sound only for a symmetric spec: refuse, before exploring, one that is not on a sample.
   auditSymmetry(model);
-  const search = new BfsSearch(model, { ...p.search, onViolation }, loaded.file);
+  const beforeSpillClosed = (vs: readonly Candidate[], parents: ParentLinks) => { for (const v of vs) traceOf(v, parents); };
+  const search = new BfsSearch(model, { ...p.search, onViolation, beforeSpillClosed }, loaded.file);
   let run: Awaited<ReturnType<BfsSearch['run']>>;
   try {
     run = await search.run();
@@ -147,7 +150,7 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   const facts = {
     specName: loaded.spec.name, config: model.opts.config, constants: model.consts, overrides: model.opts.constants ?? {},
     properties: model.properties.list, stats: run.stats, violations, bounded: run.bounded, interrupted: run.interrupted,
-    memoryExhausted: run.memoryExhausted, outcome, expectation: p.expectation, liveness, coverage: coverageReport(model, run.coverage),
+    memoryExhausted: run.memoryExhausted, diskFailed: run.diskFailed, outcome, expectation: p.expectation, liveness, coverage: coverageReport(model, run.coverage),
     symmetry: model.symmetryMode,
   };
   return { ...facts, mismatches: p.expectation ? compareWithExpectation({ ...facts, complete: outcome.complete }, p.expectation) : [] };

@@ -8,7 +8,7 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { ViolationKind } from '../search/candidates.ts';
 
-export type Verdict = 'holds' | 'violated' | 'bounded' | 'interrupted' | 'out-of-memory';
+export type Verdict = 'holds' | 'violated' | 'bounded' | 'interrupted' | 'out-of-memory' | 'disk-failed';
 
 export interface Outcome {
   readonly verdict: Verdict;
@@ -25,6 +25,7 @@ export interface RunFacts {
   readonly bounded: boolean;
   readonly interrupted: boolean;
   readonly memoryExhausted?: string;
+  readonly diskFailed?: string;
   /** The search went on after violations (--continue, the matrix, the suite). */
   readonly continued: boolean;
 }
@@ -35,7 +36,8 @@ export function exitCodeFor(kind: ViolationKind): ExitCodeValue {
 }
 
 export function outcomeOf(r: RunFacts): Outcome {
-  const complete = !r.bounded && !r.interrupted && !r.memoryExhausted && (r.continued || r.violations.length === 0);
+  const complete = !r.bounded && !r.interrupted && !r.memoryExhausted && !r.diskFailed && (r.continued || r.violations.length === 0);
+  if (r.diskFailed) return { verdict: 'disk-failed', complete, exitCode: ExitCode.disk };
   if (r.memoryExhausted) return { verdict: 'out-of-memory', complete, exitCode: ExitCode.memory };
   if (r.interrupted) return { verdict: 'interrupted', complete, exitCode: ExitCode.interrupted };
   if (r.violations.length) return { verdict: 'violated', complete, exitCode: exitCodeFor(r.violations[0]!.kind) };
@@ -60,6 +62,7 @@ export interface MatrixRowFacts {
 export function matrixExitCode(rows: readonly MatrixRowFacts[]): ExitCodeValue {
   if (rows.some((r) => r.outcome?.verdict === 'interrupted')) return ExitCode.interrupted;
   if (rows.some((r) => r.outcome?.verdict === 'out-of-memory')) return ExitCode.memory;
+  if (rows.some((r) => r.outcome?.verdict === 'disk-failed')) return ExitCode.disk;
   if (rows.length > 0 && rows.every((r) => r.expected)) {
     return rows.every((r) => r.errorCode === undefined && r.matches) ? ExitCode.ok : ExitCode.suiteMismatch;
   }

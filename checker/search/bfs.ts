@@ -13,8 +13,10 @@
  * depth, the parent links (lowered to the smallest-fingerprint parent, checker/store/seen-table.ts) and the traces
  * are the same for every worker count and every run. docs/design.md has the argument.
  */
-import { availableParallelism, totalmem } from 'node:os';
-import { CheckerError, InternalError, MemoryBudgetError, SpecEvalError } from '../errors.ts';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { CheckerError, DiskError, InternalError, MemoryBudgetError, SpecEvalError } from '../errors.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { Model } from '../model/model.ts';
 import { acquireCrew, releaseCrew, type Crew, type WorkerHandle } from '../parallel/crew.ts';
@@ -30,6 +32,11 @@ import { compareCandidates, type Candidate } from './candidates.ts';
 import { Expander } from './expander.ts';
 import type { Coverage, SearchOptions, SearchResult, SearchStats } from './types.ts';
 import type { ParentLinks } from '../store/types.ts';
+import { DiskIo, diskFailure } from '../store/disk-files.ts';
+import { DiskSeenStore, type StoredFile } from '../store/disk-seen.ts';
+import { checkIdentity, CheckpointError, readArray, readCheckpoint, readChunks, restoreSpillFiles, specIdentity, writeCheckpoint, type CheckpointIdentity } from '../store/checkpoint.ts';
+import { frozenLinks } from '../store/frozen-links.ts';
+import { Spill } from './spill.ts';
 
 /** What expanding one level gave: counts, violation candidates, the next level, and (after a stop) what is left. */
 interface LevelResult {
@@ -84,6 +91,13 @@ export class BfsSearch {
   /** The workers' action coverage, summed level by level (the main thread's expander keeps its own). */
   private readonly coverage: Float64Array;
   private initialGenerated = 0;
+  /** Set once the fingerprints have gone to disk (./spill.ts). */
+  private spill: Spill | undefined;
+  private lastCheckpoint = 0;
+  /** Seconds the run had taken before it was resumed from a checkpoint. */
+  private secondsBefore = 0;
+  private diskParents: ParentLinks | undefined;
+  private readonly diskIo: DiskIo;
 
   constructor(private readonly model: Model, private readonly opts: SearchOptions = {}, private readonly specFile?: string) {
     this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
@@ -102,7 +116,11 @@ export class BfsSearch {
     this.coord = new Int32Array(this.shared ? new SharedArrayBuffer(Coord.words * 4) : new ArrayBuffer(Coord.words * 4));
     this.local = new Expander(model, this.table, this.coord, this.shared);
     this.coverage = new Float64Array(this.local.coverage.length);
+    this.diskIo = new DiskIo(opts.diskLimitBytes);
   }
+
+  /** The mark bitmap of the states first found while the current level is expanded. */
+  private get markHalf(): number { return (this.depth + 1) & 1; }
 
   /** Per action instance: enabled, generated, distinct (./expander.ts COVERAGE), over the main thread and workers. */
   private coverageSoFar(): Coverage {
@@ -113,23 +131,33 @@ export class BfsSearch {
   }
 
   /** The parent links as they are now (for the behaviour up to an evaluation error). */
-  get parents(): ParentLinks { return this.table; }
+  get parents(): ParentLinks { return this.diskParents ?? this.table; }
 
   async run(): Promise<SearchResult> {
     const violations: Candidate[] = [];
     let bounded = false;
     let memoryExhausted: string | undefined;
+    let diskFailed: string | undefined;
+    let failure: unknown;
     try {
-      this.local.beginLevel(0, []);
-      this.local.expandInitial();
-      this.generated += this.local.generated;
-      this.initialGenerated = this.local.generated;
-      let chunks = this.local.out.take();
-      this.collectLocalRecords();
-      let found = this.decide(this.local.candidates.values(), violations);
-      this.queue = statesIn(chunks);
-      if (this.queue > 0) this.depth = 1;
+      let chunks: Chunk[];
+      let found = false;
+      if (this.opts.resume) {
+        chunks = this.restore(this.opts.resume, violations);
+      } else {
+        this.local.beginLevel(0, []);
+        this.local.expandInitial();
+        this.generated += this.local.generated;
+        this.initialGenerated = this.local.generated;
+        chunks = this.local.out.take();
+        this.collectLocalRecords();
+        found = this.decide(this.local.candidates.values(), violations);
+        this.queue = statesIn(chunks);
+        if (this.queue > 0) this.depth = 1;
+      }
+      this.lastCheckpoint = performance.now();
       while (!found && this.queue > 0 && !this.stopRequested()) {
+        this.maybeCheckpoint(chunks, violations);
         if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) { bounded = true; break; }
         if (this.table.size >= this.table.growAt) this.grow([chunks]);
         this.table.clearMarks((this.depth + 1) & 1);
@@ -142,6 +170,7 @@ export class BfsSearch {
           this.queue = level.remaining + statesIn(level.chunks);
           break;
         }
+        if (this.spill) this.spill.endLevel(this.table, this.markHalf, [level.chunks], this.model.codec.fixedWidth);
         found = this.decide(level.candidates, violations);
         this.spares.push(...chunks);
         chunks = level.chunks;
@@ -150,11 +179,14 @@ export class BfsSearch {
       }
     } catch (e) {
       await this.releaseWorkers(true);
-      if (!(e instanceof MemoryBudgetError)) throw e;
-      memoryExhausted = e.message;
+      if (e instanceof MemoryBudgetError) memoryExhausted = e.message;
+      else if (e instanceof DiskError) diskFailed = e.message;
+      else failure = e;
     }
+    if (this.spill) this.closeDisk(violations, failure);
+    if (failure !== undefined) throw failure;
     // As run/outcome.ts decides completeness: the whole graph, and no violation left unreported.
-    const complete = !bounded && !this.stopRequested() && memoryExhausted === undefined && this.queue === 0
+    const complete = !bounded && !this.stopRequested() && memoryExhausted === undefined && diskFailed === undefined && this.queue === 0
       && (violations.length === 0 || this.opts.continueAfterViolation === true);
     const stats = this.progress();
     let graph: BehaviourGraph | undefined;
@@ -174,7 +206,7 @@ export class BfsSearch {
     const interrupted = this.stopRequested();
     this.opts.onProgress?.(stats);
     return {
-      stats, violations, bounded, interrupted, memoryExhausted, parents: this.table, graph, coverage: this.coverageSoFar(),
+      stats, violations, bounded, interrupted, memoryExhausted, diskFailed, parents: this.parents, graph, coverage: this.coverageSoFar(),
       temporal: interrupted ? undefined : temporal, livenessSeconds: graph ? livenessSeconds : undefined,
     };
   }
@@ -233,7 +265,7 @@ export class BfsSearch {
     for (const c of accepted) {
       violations.push(c);
       this.reported.add(c.rank);
-      this.opts.onViolation?.(c, this.table);
+      this.opts.onViolation?.(c, this.parents);
     }
     return !this.opts.continueAfterViolation;
   }
@@ -245,17 +277,20 @@ export class BfsSearch {
   }
 
   private progress(): SearchStats {
-    const distinct = this.table.size;
+    const distinct = this.spill ? this.spill.distinct(this.table) : this.table.size;
     return {
       generated: this.generated + Atomics.load(this.coord, Coord.generated),
       distinct,
       depth: this.depth,
       queue: this.queue,
-      seconds: (performance.now() - this.started) / 1000,
+      seconds: this.secondsBefore + (performance.now() - this.started) / 1000,
       tableBytes: this.table.bytes,
       budgetBytes: this.budget,
       tableFill: distinct / this.table.capacity,
       workers: this.workersUsed,
+      spill: this.spill ? 'disk' : this.opts.disk === false ? 'off' : 'memory',
+      diskBytes: this.spill?.store.bytes ?? 0,
+      rssBytes: process.memoryUsage.rss(),
     };
   }
 
@@ -271,9 +306,18 @@ export class BfsSearch {
   /** Doubles the table (or grows it to what the budget allows) and remaps every frontier chunk given. */
   private grow(chunkLists: Chunk[][]): void {
     const old = this.table;
+    if (this.spill) {
+      this.spill.purge(old, this.markHalf, chunkLists, this.model.codec.fixedWidth);
+      Atomics.store(this.coord, Coord.pause, 0);
+      return;
+    }
     let capacity = old.capacity * 2;
     if (tableBytes(capacity) > this.budget) {
       capacity = capacityFor(this.budget);
+      if (capacity < old.capacity * 1.1 && this.canSpill()) {
+        this.startSpill(chunkLists);
+        return;
+      }
       if (capacity < old.capacity * 1.1) {
         throw new MemoryBudgetError(`memory budget exhausted: the fingerprint table holds ${old.size.toLocaleString('en-US')} states in ${formatBytes(old.bytes)} and the budget (${formatBytes(this.budget)}, --memory) does not allow it to grow`);
       }
@@ -295,6 +339,122 @@ export class BfsSearch {
     this.table = table;
     this.local.table = table;
     Atomics.store(this.coord, Coord.pause, 0);
+  }
+
+  /** What must match for a checkpoint of this run to be resumed. */
+  private identity(): CheckpointIdentity {
+    if (!this.specFile) throw new InternalError('a checkpoint needs the spec file, and none was given');
+    const { specFile: _file, ...options } = this.model.opts;
+    return specIdentity(this.specFile, this.model.spec.name, { constants: this.model.consts, options });
+  }
+
+  /** At a level boundary: writes a checkpoint if one is asked for and the last is old enough. */
+  private maybeCheckpoint(chunks: Chunk[], violations: readonly Candidate[]): void {
+    const c = this.opts.checkpoint;
+    if (!c || performance.now() - this.lastCheckpoint < c.everySeconds * 1000) return;
+    this.collectLocalRecords();
+    const coverage = this.coverageSoFar();
+    const search = {
+      generated: this.generated, depth: this.depth, queue: this.queue, seconds: this.progress().seconds,
+      initialGenerated: this.initialGenerated, initialDistinct: this.local.initialDistinct,
+      coverage: [...coverage.perInstance], reported: [...this.reported], violations,
+      initialFingerprints: this.local.initialFingerprints, capacity: this.table.capacity, size: this.table.size,
+      spill: this.spill ? { runs: this.spill.store.runs, links: this.spill.store.links, nextId: this.spill.store.idCounter, frontierInTable: this.spill.frontierInTable } : null,
+    };
+    writeCheckpoint(c.dir, this.identity(), search, {
+      arrays: { table: this.table.entries, marks: this.table.marks },
+      chunkLists: { frontier: chunks, records: this.records },
+      spillDir: this.spill?.store.dir,
+      spillFiles: this.spill?.store.files(),
+    }, this.diskIo);
+    this.lastCheckpoint = performance.now();
+  }
+
+  /** Puts the search back where a checkpoint left it; returns the frontier of the next level. */
+  private restore(resume: NonNullable<SearchOptions['resume']>, violations: Candidate[]): Chunk[] {
+    const { manifest, gen } = readCheckpoint(resume);
+    checkIdentity(resume, manifest.identity, this.identity());
+    const m = manifest.search as {
+      generated: number; depth: number; queue: number; seconds: number; initialGenerated: number; initialDistinct: number;
+      coverage: number[]; reported: number[]; violations: Candidate[]; initialFingerprints: number[]; capacity: number; size: number;
+      spill: { runs: StoredFile[]; links: StoredFile[]; nextId: number; frontierInTable: number } | null;
+    };
+    const table = SeenTable.create(m.capacity, this.shared);
+    const entries = readArray(gen, 'table', false);
+    const marks = readArray(gen, 'marks', false);
+    if (entries.length !== table.entries.length || marks.length !== table.marks.length) {
+      throw new CheckpointError(`--resume ${resume}: the checkpoint's table does not have the size its manifest says`);
+    }
+    table.entries.set(entries);
+    table.marks.set(marks);
+    Atomics.store(table.ctrl, 0, m.size);
+    this.table = table;
+    this.local.table = table;
+    this.generated = m.generated;
+    this.depth = m.depth;
+    this.queue = m.queue;
+    this.secondsBefore = m.seconds;
+    this.initialGenerated = m.initialGenerated;
+    this.local.initialDistinct = m.initialDistinct;
+    this.coverage.set(m.coverage);
+    this.local.coverage.fill(0);
+    for (const r of m.reported) this.reported.add(r);
+    violations.push(...m.violations);
+    this.local.initialFingerprints.push(...m.initialFingerprints);
+    this.records.push(...readChunks(gen, 'records', this.shared));
+    if (m.spill) {
+      const store = this.openSpillFolder();
+      restoreSpillFiles(gen, [...m.spill.runs, ...m.spill.links], store.dir);
+      store.restore(m.spill.runs, m.spill.links, m.spill.nextId);
+      this.spill = new Spill(store);
+      this.spill.frontierInTable = m.spill.frontierInTable;
+      this.diskParents = store.parents();
+    }
+    return readChunks(gen, 'frontier', this.shared);
+  }
+
+  /** Spilling is on unless --no-disk; the behaviour graph of a liveness check must stay whole in memory. */
+  private canSpill(): boolean { return this.opts.disk !== false && !this.model.liveness; }
+
+  /** The table cannot grow: from now on the fingerprints live on disk (./spill.ts). */
+  private startSpill(chunkLists: Chunk[][]): void {
+    const store = this.openSpillFolder();
+    this.spill = new Spill(store);
+    this.diskParents = store.parents();
+    this.spill.begin(this.table, this.markHalf, chunkLists, this.model.codec.fixedWidth);
+    Atomics.store(this.coord, Coord.pause, 0);
+  }
+
+  /** A fresh spill folder, in --disk DIR or the OS temp dir; removed at the end of the run. */
+  private openSpillFolder(): DiskSeenStore {
+    const wanted = typeof this.opts.disk === 'string' ? this.opts.disk : undefined;
+    let dir: string;
+    try {
+      if (wanted !== undefined) mkdirSync(wanted, { recursive: true });
+      dir = mkdtempSync(join(wanted ?? tmpdir(), 'tlats-spill-'));
+    } catch (e) {
+      throw diskFailure(`cannot create the spill folder${wanted !== undefined ? ` in --disk ${wanted}` : ` in ${tmpdir()}`}`, e);
+    }
+    return new DiskSeenStore(dir, this.diskIo, true);
+  }
+
+  /**
+   * The run is over: the parent links the traces still need (the violations', the evaluation error's) are read into
+   * memory, and the spill folder is removed.
+   */
+  private closeDisk(violations: readonly Candidate[], failure: unknown): void {
+    const disk = this.diskParents!;
+    const wanted: [number, number][] = violations.filter((v) => v.lastHigh !== 0 || v.lastLow !== 0).map((v) => [v.lastHigh, v.lastLow]);
+    if (failure instanceof SpecEvalError && failure.at) wanted.push([failure.at.high, failure.at.low]);
+    try {
+      // A disk failure here leaves the traces to the frozen chains below: shortest, not the fewest switches.
+      if (failure === undefined) try { this.opts.beforeSpillClosed?.(violations, disk); } catch (e) { if (!(e instanceof DiskError)) throw e; }
+      try {
+        this.diskParents = frozenLinks(disk, wanted);
+      } catch { /* the disk failed: no traces from it */ }
+    } finally {
+      this.spill!.store.close();
+    }
   }
 
   private async localLevel(chunks: Chunk[]): Promise<LevelResult> {

@@ -65,8 +65,8 @@ export function contextSwitches(trace: readonly { readonly actor?: string }[]): 
  * Whether the fewest-switch search applies: a trace with a step, several lanes, no VIEW and no symmetry reduction
  * (the stored states are then canonical forms, and a step between two of them is not a step of the spec).
  */
-export function fewestSwitchesApply(model: Model, v: Candidate): boolean {
-  return v.length >= 2 && model.lanes.length > 1 && model.spec.view === undefined && model.symmetry === undefined;
+export function fewestSwitchesApply(model: Model, v: Candidate, parents: ParentLinks): boolean {
+  return !parents.partial && v.length >= 2 && model.lanes.length > 1 && model.spec.view === undefined && model.symmetry === undefined;
 }
 
 /**
@@ -77,21 +77,23 @@ export function fewestSwitchTrace(model: Model, parents: ParentLinks, v: Candida
   const length = v.length;
   const last = length - 1;
   const words = Math.ceil(model.lanes.length / 32);
-  const capacity = parents.capacity;
-  const depth = new Int32Array(capacity);
-  const cost = new Int32Array(capacity).fill(UNSEEN);
-  const masks = new Int32Array(capacity * words);
+  // Per slot, only for the states the walk reaches (maps, not arrays of the table's size: the table may be on disk,
+  // where slots are handed out as states are looked up).
+  const depth = new Map<number, number>();
+  const cost = new Map<number, number>();
+  const masks = new Map<number, Int32Array>();
+  const costOf = (slot: number): number => cost.get(slot) ?? UNSEEN;
   const laneOf = model.laneOf;
 
   const depthOf = (slot: number): number => {
-    let d = depth[slot]!;
+    let d = depth.get(slot) ?? 0;
     if (d !== 0) return d;
     const chain: number[] = [];
     let s = slot;
-    while (s >= 0 && depth[s] === 0) { chain.push(s); s = parents.parent(s); }
-    d = s < 0 ? 0 : depth[s]!;
-    for (let i = chain.length - 1; i >= 0; i--) depth[chain[i]!] = ++d;
-    return depth[slot]!;
+    while (s >= 0 && !depth.has(s)) { chain.push(s); s = parents.parent(s); }
+    d = s < 0 ? 0 : depth.get(s)!;
+    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i]!, ++d);
+    return depth.get(slot)!;
   };
 
   /** The slot of `to` when it is a stored state at depth `d` reached by a step inside the model, else -1. */
@@ -146,24 +148,24 @@ export function fewestSwitchTrace(model: Model, parents: ParentLinks, v: Candida
     return out;
   };
 
-  const has = (slot: number, lane: number) => (masks[slot * words + (lane >>> 5)]! & (1 << (lane & 31))) !== 0;
+  const has = (slot: number, lane: number) => (masks.get(slot)![lane >>> 5]! & (1 << (lane & 31))) !== 0;
   /** h(t, lane): the fewest switches from t on, entered by a step of `lane`; NONE when no ending is reachable. */
   const after = (e: Edge): number => {
     if (e.slot < 0) return 0;
-    const c = cost[e.slot]!;
+    const c = costOf(e.slot);
     return c === NONE ? NONE : c + (has(e.slot, e.lane) ? 0 : 1);
   };
 
   /** Computes H and B of `slot` (and of everything below it), iteratively: a trace can be thousands of steps. */
   const solve = (slot: number, state: unknown): void => {
     const stack: Frame[] = [{ slot, state, depth: 1, edges: edgesOf(state, 1), pos: 0, best: NONE, mask: new Int32Array(words) }];
-    cost[slot] = NONE; // in progress (no state is reachable from itself one level down)
+    cost.set(slot, NONE); // in progress (no state is reachable from itself one level down)
     while (stack.length) {
       const f = stack[stack.length - 1]!;
       if (f.pos < f.edges.length) {
         const e = f.edges[f.pos]!;
-        if (e.slot >= 0 && cost[e.slot] === UNSEEN) {
-          cost[e.slot] = NONE;
+        if (e.slot >= 0 && costOf(e.slot) === UNSEEN) {
+          cost.set(e.slot, NONE);
           stack.push({ slot: e.slot, state: e.state, depth: f.depth + 1, edges: edgesOf(e.state, f.depth + 1), pos: 0, best: NONE, mask: new Int32Array(words) });
           continue;
         }
@@ -173,8 +175,8 @@ export function fewestSwitchTrace(model: Model, parents: ParentLinks, v: Candida
         f.pos++;
         continue;
       }
-      cost[f.slot] = f.best;
-      masks.set(f.mask, f.slot * words);
+      cost.set(f.slot, f.best);
+      masks.set(f.slot, f.mask);
       stack.pop();
     }
   };
@@ -184,11 +186,11 @@ export function fewestSwitchTrace(model: Model, parents: ParentLinks, v: Candida
   for (const state of model.initialStates()) {
     const slot = slotAt(undefined, state, undefined, 1);
     if (slot < 0) continue;
-    if (cost[slot] === UNSEEN) solve(slot, state);
+    if (costOf(slot) === UNSEEN) solve(slot, state);
     initial.push({ slot, state });
   }
   let start: { slot: number; state: unknown } | undefined;
-  for (const s of initial) if (cost[s.slot]! !== NONE && (!start || cost[s.slot]! < cost[start.slot]!)) start = s;
+  for (const s of initial) if (costOf(s.slot) !== NONE && (!start || costOf(s.slot) < costOf(start.slot))) start = s;
   const lost = () => new InternalError(`the fewest-switch search found no shortest trace of ${v.property} (${length} states), `
     + 'though the search found one: an action is not a function of its state and the constants, or this is a bug in tlats.');
   if (!start) throw lost();
@@ -196,7 +198,7 @@ export function fewestSwitchTrace(model: Model, parents: ParentLinks, v: Candida
   // Forwards: the first edge that keeps the remaining cost, at every state.
   const trace: TraceStep[] = [{ label: null, state: start.state }];
   let state = start.state;
-  let remaining = cost[start.slot]!;
+  let remaining = costOf(start.slot);
   let lane = -1;
   for (let d = 1; d <= last; d++) {
     let next: Edge | undefined;

@@ -134,7 +134,7 @@ export function rebuildTrace(model: Model, parents: ParentLinks, v: Candidate): 
     }
     return undefined;
   };
-  if (fewestSwitchesApply(model, v)) return fewestSwitchTrace(model, parents, v);
+  if (fewestSwitchesApply(model, v, parents)) return fewestSwitchTrace(model, parents, v);
   return replay(model, parents, slotOf(parents, v.lastHigh, v.lastLow, what), ending, what);
 }
 

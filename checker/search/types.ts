@@ -21,6 +21,12 @@ export interface SearchStats {
   budgetBytes: number;
   tableFill: number;
   workers: number;
+  /** Where the fingerprints are: all in memory (spilling allowed), on disk (spilled), or memory only (--no-disk). */
+  spill: 'memory' | 'disk' | 'off';
+  /** Bytes of the spill folder's files. */
+  diskBytes: number;
+  /** The process's resident memory. */
+  rssBytes: number;
 }
 
 export interface SearchOptions {
@@ -41,10 +47,27 @@ export interface SearchOptions {
    * the parent links as they are then, so its trace can be rebuilt and shown at once.
    */
   onViolation?: (v: Candidate, parents: ParentLinks) => void;
+  /**
+   * Called at the end of a run that spilled, with its violations, while the parent links on disk are still whole
+   * (afterwards only the violations' own chains are kept): their traces are rebuilt here, so that they are the
+   * ones an in-memory run gives (the fewest-switch search needs every stored state).
+   */
+  beforeSpillClosed?: (violations: readonly Candidate[], parents: ParentLinks) => void;
   /** Levels with fewer states are expanded in the main thread (default 4096; tests lower it to force workers). */
   parallelThreshold?: number;
   /** Slots of the first table when no --memory is given (default 64 Ki; tests lower it to force growth). */
   initialCapacity?: number;
+  /**
+   * Where the fingerprints go when the table cannot grow within the budget: a folder (a fresh subfolder is made in
+   * it), true/undefined for one under the OS temp dir, false to stop with exit 152 instead (--no-disk).
+   */
+  disk?: string | boolean;
+  /** Write a checkpoint into `dir` at level boundaries, at most every `everySeconds` (checker/store/checkpoint.ts). */
+  checkpoint?: { readonly dir: string; readonly everySeconds: number };
+  /** Continue from the checkpoint in this folder. */
+  resume?: string;
+  /** Testing only: the disk "fills up" after this many bytes written (a simulated ENOSPC). */
+  diskLimitBytes?: number;
 }
 
 /** Action coverage (./expander.ts): COVERAGE numbers per action instance, in instance order. */
@@ -65,6 +88,8 @@ export interface SearchResult {
   readonly interrupted: boolean;
   /** Set when the memory budget ran out: the search stopped cleanly there. */
   readonly memoryExhausted?: string;
+  /** Set when the spill folder or the checkpoint could not be written: the search stopped cleanly there. */
+  readonly diskFailed?: string;
   /** The parent links, for rebuilding traces. */
   readonly parents: ParentLinks;
   readonly coverage: Coverage;

@@ -128,6 +128,30 @@ export function remapChunk(chunk: Chunk, fixedWidth: number, moved: Int32Array):
   }
 }
 
+/**
+ * Keeps the entries of a chunk whose state is still stored (`moved[old slot]` >= 0), with their new slots, moving
+ * them together in place (the disk store drops states found to be old: checker/search/spill.ts).
+ */
+export function filterChunk(chunk: Chunk, fixedWidth: number, moved: Int32Array): void {
+  const cursor = new EntryCursor(fixedWidth);
+  const end = chunk[0]!;
+  let to = CHUNK_HEADER;
+  let kept = 0;
+  for (let p = CHUNK_HEADER; p < end;) {
+    const next = cursor.read(chunk, p);
+    const slot = moved[cursor.slot]!;
+    if (slot >= 0) {
+      if (to !== p) chunk.copyWithin(to, p, next);
+      chunk[to] = slot;
+      to += next - p;
+      kept++;
+    }
+    p = next;
+  }
+  chunk[0] = to;
+  chunk[1] = kept;
+}
+
 /** Parts a chunk of fixed-width entries is cut into when workers claim work. */
 export const PIECES = 8;
 

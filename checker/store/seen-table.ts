@@ -201,6 +201,23 @@ export class SeenTable implements FingerprintSet, ParentLinks {
     return { table: next, moved };
   }
 
+  /** Empties the table in place (the disk store refills it with the states it keeps: checker/search/spill.ts). */
+  clear(): void {
+    this.entries.fill(0);
+    this.marks.fill(0);
+    Atomics.store(this.ctrl, SIZE, 0);
+    this.pending = 0;
+    this.full = false;
+  }
+
+  /** Sets the parent link of a slot (the disk store's rebuild). */
+  setParent(slot: number, parent: number): void { this.entries[3 * slot + 2] = parent; }
+
+  parentOf(slot: number): number { return this.entries[3 * slot + 2]!; }
+
+  /** Marks a slot in mark bitmap `markHalf` (the disk store's rebuild; no worker runs then). */
+  mark(slot: number, markHalf: number): void { this.marks[markHalf * this.markWords + (slot >>> 5)]! |= 1 << (slot & 31); }
+
   /** The chain of slots from an initial state to `slot`, in behaviour order. */
   parent(slot: number): number { return this.entries[3 * slot + 2]!; }
 

@@ -30,6 +30,9 @@ export interface ParentLinks {
   pathTo(slot: number): number[];
   /** The slot `slot` was reached from, or -1 for an initial state. */
   parent(slot: number): number;
-  /** One more than the largest slot number. */
-  readonly capacity: number;
+  /**
+   * True when only some chains are kept (checker/store/frozen-links.ts): enough to replay a known trace, not to
+   * search among all the shortest ones (checker/search/fewest-switches.ts).
+   */
+  readonly partial?: boolean;
 }
