@@ -78,6 +78,8 @@ describe('check --html in Chromium', () => {
     expect(await page.$eval('header h1', (h) => h.textContent)).toContain('try_to_unmap');
     expect(await page.$eval('section.trace .verdict', (p) => p.textContent)).toContain('cpuAndDeviceAgree');
     const lanes = await page.$$eval('section.trace th.lane-head', (ths) => ths.map((th) => th.textContent ?? ''));
+    // Every actor the spec declares has a lane, idle ones too (the unmapper, racer, device and IOMMU).
+    expect(lanes).toEqual(expect.arrayContaining(['unmapper', 'CPU1', 'device', 'IOMMU']));
     const rows: Row[] = await rowsOf(page);
     expect(rows).toHaveLength(8);
     expect(rows[0]!.lane).toBe(''); // the initial state spans the lanes

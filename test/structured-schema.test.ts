@@ -3,7 +3,7 @@
  * must say which element, which field and which value, or what to write instead. The expectations are the
  * values' own faults, worked out by hand beside each case.
  */
-import { Set as ISet } from 'immutable';
+import { Map as IMap, Set as ISet } from 'immutable';
 import { describe, expect, it } from 'vitest';
 import { SchemaCodec } from '../checker/codec/schema-codec.ts';
 import { t } from '../src/schema.ts';
@@ -71,4 +71,26 @@ describe('addValue and hasValue: TLA+ set membership for records', () => {
     expect(hasValue(s, { type: '1a', bal: 1 })).toBe(false);
     expect(addValue(s, { type: '1a', bal: 1 }).size).toBe(2);
   });
+});
+
+describe('a union whose first variant is a set or a map, and null', () => {
+  // Hand analysis: null is not a set and not a map, so the set (or map) variant must refuse it and the enum variant
+  // take it; the empty set (map) is the first variant's own value. The two must encode apart and decode back.
+  // (A codec that remembered "the last set decoded" as null used to take null for that set.)
+  const cases = [
+    ['set', t.union(t.set(t.enum('a', 'b')), t.enum(null))],
+    ['map', t.union(t.map(t.enum('k'), t.bool()), t.enum(null))],
+  ] as const;
+  for (const [kind, s] of cases) {
+    it(`${kind}: null and the empty ${kind} encode apart and decode back`, () => {
+      const c = new SchemaCodec(t.record({ f: s }));
+      const empty = kind === 'set' ? ISet() : IMap();
+      const words = (x: unknown) => Array.from(c.buf.subarray(0, c.encode({ f: x }))).join();
+      const roundTrip = (x: unknown) => { const n = c.encode({ f: x }); return (c.decode(c.buf.slice(0, n), 0, n) as { f: unknown }).f; };
+      expect(words(null)).not.toBe(words(empty));
+      expect(roundTrip(null)).toBeNull();
+      const back = roundTrip(empty) as { size: number } | null;
+      expect(back === null ? 'null' : back.size).toBe(0);
+    });
+  }
 });

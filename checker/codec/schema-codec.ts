@@ -464,7 +464,8 @@ class Compiler {
     const e = this.enc;
     const [bits, bad, visit, last, lastBits, cache] = [`SK${id}`, `SB${id}`, `SF${id}`, `SD${id}`, `SL${id}`, `SC${id}`];
     const domain = this.constant(s.domain);
-    this.p.fns.push(`let ${bits} = 0, ${bad} = 0, ${last} = null, ${lastBits} = 0; const ${cache} = new Map();\n`
+    // `last` starts as an object of its own, which no value is: null is not a set (a union may offer it to the next variant).
+    this.p.fns.push(`let ${bits} = 0, ${bad} = 0, ${last} = {}, ${lastBits} = 0; const ${cache} = new Map();\n`
       + `function ${visit}(x) { const i = ${this.p.index(s.domain)}.get(x); if (i === undefined) { ${bad} = 1; return false; } ${bits} |= 1 << i; }\n`
       + `function dset${id}(key) { let r = ${cache}.get(key); if (r === undefined) { if (${cache}.size >= SET_CACHE) ${cache}.clear(); `
       + `r = setOfBits(${domain}, key); ${cache}.set(key, r); } ${lastBits} = key; return ${last} = r; }`);
@@ -745,7 +746,8 @@ class Compiler {
         // The map last decoded by this node (`MD`) and its values (`MP`): a successor that kept its parent's map
         // (the same object) is encoded from them without iterating it.
         const [last, lastValues] = [`MD${id}`, `MP${id}`];
-        this.p.fns.push(`let ${last} = null, ${lastValues} = null;\n`
+        // `last` starts as an object of its own, which no value is (null must still be refused as a map).
+        this.p.fns.push(`let ${last} = {}, ${lastValues} = null;\n`
           + `function dmap${id}(present, values) { for (let i = 0; i < values.length; i++) if (!present[i]) values[i] = MISSING;\n`
           + `${lastValues} = values; return ${last} = mkMap(${this.constant(s.keys)}, present, values); }`);
         e.push(`if (${v} === ${last}) { for (let i = 0; i < ${s.keys.length}; i++) ${slots}[i] = ${lastValues}[i]; }`,

@@ -16,6 +16,8 @@ export function violationItf(r: Pick<CheckResult, 'specName' | 'config'>, v: Fou
     ...(r.config ? { config: r.config } : {}),
     kind: v.kind,
     verdict: describeViolation({ kind: v.kind, property: v.label }),
+    // Every actor of the model, in the order its action instances name them: a view draws idle lanes too.
+    ...(v.lanes.length > 0 ? { actors: v.lanes } : {}),
     ...(v.loop ? { loopStep: { action: v.loop.label, stutter: v.loop.stutter } } : {}),
   }, v.loop?.index);
 }
