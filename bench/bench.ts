@@ -191,7 +191,8 @@ function runTlcTwoPhase(workers: number): { wall: number; distinct: number } | u
     '-metadir', meta, 'TwoPhase.tla'], { cwd: resolve(root, 'bench/peers'), encoding: 'utf8' });
   const wall = (performance.now() - started) / 1000;
   rmSync(meta, { recursive: true, force: true });
-  const m = /([\d,]+) distinct states found/.exec(r.stdout ?? '');
+  // The last count: the earlier ones are TLC's progress lines.
+  const m = [...(r.stdout ?? '').matchAll(/([\d,]+) distinct states found/g)].at(-1);
   if (!m) { console.log(`(TLC failed on TwoPhase: ${(r.stderr || r.stdout || String(r.error)).trim().slice(0, 300)})`); return undefined; }
   return { wall, distinct: Number(m[1]!.replace(/,/g, '')) };
 }
