@@ -125,6 +125,7 @@ export class NatsSearch {
   }
 
   private onMessage(m: ToCoordinator): void {
+    if (process.env.TLATS_NATS_DEBUG === '1' && m.type !== 'hb') process.stderr.write(`coordinator got ${JSON.stringify(m).slice(0, 300)}\n`);
     if (m.type !== 'offer' && m.index >= 0 && m.index < this.lastSeen.length) this.lastSeen[m.index] = Date.now();
     if (m.type !== 'hb') { this.inbox.push(m); this.notify(); }
   }

@@ -26,6 +26,8 @@ export interface ServeOptions {
 }
 
 const HEARTBEAT_MS = 500;
+/** TLATS_NATS_DEBUG=1: log every control message. */
+const debug = process.env.TLATS_NATS_DEBUG === '1';
 
 interface Active {
   readonly setup: Setup;
@@ -109,16 +111,17 @@ export async function serve(o: ServeOptions): Promise<void> {
     }
     if (active !== a) return;
     const link: NodeLink = {
-      sendData: (index, payload, used) => nc.publish(dataSubject(setup.run, index), bytesOf(payload.slice(0, used))),
+      sendData: (index, payload, used) => { if (debug) o.log(`send kind ${payload[0]} to ${index} words ${used}`); nc.publish(dataSubject(setup.run, index), bytesOf(payload.slice(0, used))); },
       toCoordinator: (m) => toCoordinator(setup.run, m),
     };
     const run = new NodeRun(model, setup.index, setup.nodes, link);
     (a as { run: NodeRun | undefined }).run = run;
-    a.subs.push(nc.subscribe(dataSubject(setup.run, setup.index), { callback: (_e, msg) => run.onData(words(msg.data)) }));
+    a.subs.push(nc.subscribe(dataSubject(setup.run, setup.index), { callback: (_e, msg) => { const w = words(msg.data); if (debug) o.log(`data kind ${w[0]} from ${w[1]} seq ${w[2]} count ${w[4]} bytes ${msg.data.byteLength}`); run.onData(w); } }));
     a.subs.push(nc.subscribe(ctlSubject(setup.run), {
       callback: (_e, msg) => {
         a.lastCoordinator = Date.now();
         const m = unjson<ToNode>(msg.data);
+        if (debug && m.type !== 'hb') o.log(`ctl ${JSON.stringify(m)}`);
         if (m.type === 'level') void run.level(m.depth, m.skip);
         else if (m.type === 'close') run.close(m.expect);
         else if (m.type === 'gather') sendLinks(setup.run, run, m.upTo);

@@ -87,7 +87,8 @@ export const unjson = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data
 /** The int32 words of a binary payload (copied when the bytes are not 4-aligned in their buffer). */
 export function words(data: Uint8Array): Int32Array {
   if (data.byteOffset % 4 === 0) return new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
-  return new Int32Array(data.slice().buffer, 0, data.byteLength >> 2);
+  // new Uint8Array(view) copies (a Node Buffer's slice() would not: it is a view of the same pool).
+  return new Int32Array(new Uint8Array(data).buffer, 0, data.byteLength >> 2);
 }
 
 export function bytesOf(w: Int32Array, used = w.length): Uint8Array {
