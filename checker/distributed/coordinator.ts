@@ -82,7 +82,8 @@ export class NatsSearch {
     this.timeoutMs = opts.nats.timeoutSeconds * 1000;
     this.coverage = new Float64Array(3 * model.instances.length);
     if (model.liveness) {
-      throw new UsageError('--nats checks invariants, action properties and deadlock: temporal properties need the whole behaviour graph on one machine (run without --nats, or choose --property none of them)');
+      const names = [...new Set(model.liveness.properties.map((p) => p.label.replace(/\(.*/, '')))].join(', ');
+      throw new UsageError(`--nats checks invariants, action properties and deadlock only, and this run checks temporal properties (${names}), which need the whole behaviour graph on one machine: run without --nats, or give a --config whose properties are []`);
     }
     if (model.spec.view) throw new UsageError('--nats does not go with a spec that declares a VIEW (the state stored for a view would depend on which node reported it first)');
   }
@@ -211,7 +212,7 @@ export class NatsSearch {
         await new Promise<void>((r) => { this.wake = r; setTimeout(r, 50); });
       }
       if (Date.now() > deadline && offers.size < this.nodes) {
-        throw new ClusterFailure(`only ${offers.size} of the ${this.nodes} nodes asked for (--nodes) answered at ${url} within ${Math.round(Math.max(this.timeoutMs, 5000) / 1000)} s: start more with \`tlats serve --nats ${url}\``);
+        throw new CheckerError(`only ${offers.size} of the ${this.nodes} nodes asked for (--nodes) answered at ${url} within ${Math.round(Math.max(this.timeoutMs, 5000) / 1000)} s: start more with \`tlats serve --nats ${url}\``, ExitCode.cluster);
       }
     }
     const sha256 = createHash('sha256').update(readFileSync(this.specFile)).digest('hex');
