@@ -56,6 +56,8 @@ export class NatsSearch {
   private readonly runId = randomBytes(6).toString('hex');
   private readonly nodes: number;
   private readonly names: string[] = [];
+  /** The recruited nodes' ids (their own subjects, which they listen to from the start). */
+  private readonly ids: string[] = [];
   private readonly lastSeen: number[] = [];
   private inbox: ToCoordinator[] = [];
   private gathered: Int32Array[] = [];
@@ -191,7 +193,11 @@ export class NatsSearch {
     const nc = this.nc;
     if (!nc || nc.isClosed()) return;
     try {
-      if (abort) this.broadcast({ type: 'abort', reason: abort });
+      if (abort) {
+        this.broadcast({ type: 'abort', reason: abort });
+        // Also to each node's own subject: a node still loading the spec may not listen to the run's yet.
+        for (const id of this.ids) nc.publish(nodeSubject(id), json({ type: 'abort', run: this.runId, reason: abort }));
+      }
       await nc.drain();
     } catch { /* the server is gone: nothing to tell anyone */ }
   }
@@ -219,6 +225,7 @@ export class NatsSearch {
     const { specFile: _local, ...modelOptions } = this.model.opts;
     [...offers.values()].forEach((o, index) => {
       this.names[index] = `${o.host} pid ${o.pid}`;
+      this.ids[index] = o.id;
       this.lastSeen[index] = Date.now() + 60_000; // loading the spec may take a while: the heartbeats start after it
       const setup: Setup = {
         type: 'setup', run: this.runId, index, nodes: this.nodes, modelOptions, timeoutSeconds: this.opts.nats.timeoutSeconds,

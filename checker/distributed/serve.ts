@@ -70,7 +70,8 @@ export async function serve(o: ServeOptions): Promise<void> {
 
   nc.subscribe(nodeSubject(id), {
     callback: (_err, msg) => {
-      const setup = unjson<Setup>(msg.data);
+      const setup = unjson<Setup | { type: 'abort'; run: string; reason: string }>(msg.data);
+      if (setup.type === 'abort') { if (active?.setup.run === setup.run) finish(`aborted by the coordinator: ${setup.reason}`); return; }
       if (setup.type !== 'setup') return;
       if (active) {
         toCoordinator(setup.run, { type: 'refused', index: setup.index, reason: `node ${id} (${where}) is busy with run ${active.setup.run}` });
@@ -83,6 +84,21 @@ export async function serve(o: ServeOptions): Promise<void> {
   async function begin(setup: Setup): Promise<void> {
     const a: Active = { setup, run: undefined, subs: [], lastCoordinator: Date.now() };
     active = a;
+    // Listen to the coordinator at once: an abort may come while the spec is still loading.
+    a.subs.push(nc.subscribe(ctlSubject(setup.run), {
+      callback: (_e, msg) => {
+        a.lastCoordinator = Date.now();
+        const m = unjson<ToNode>(msg.data);
+        if (debug && m.type !== 'hb') o.log(`ctl ${JSON.stringify(m)}`);
+        if (m.type === 'end') { if (active === a) finish('done'); return; }
+        if (m.type === 'abort') { if (active === a) finish(`aborted by the coordinator: ${m.reason}`); return; }
+        const run = a.run;
+        if (!run) return;
+        if (m.type === 'level') void run.level(m.depth, m.skip);
+        else if (m.type === 'close') run.close(m.expect);
+        else if (m.type === 'gather') sendLinks(setup.run, run, m.upTo);
+      },
+    }));
     const refuse = (reason: string) => {
       toCoordinator(setup.run, { type: 'refused', index: setup.index, reason: `node ${setup.index} (${where}): ${reason}` });
       finish(`refused: ${reason}`);
@@ -117,18 +133,6 @@ export async function serve(o: ServeOptions): Promise<void> {
     const run = new NodeRun(model, setup.index, setup.nodes, link);
     (a as { run: NodeRun | undefined }).run = run;
     a.subs.push(nc.subscribe(dataSubject(setup.run, setup.index), { callback: (_e, msg) => { const w = words(msg.data); if (debug) o.log(`data kind ${w[0]} from ${w[1]} seq ${w[2]} count ${w[4]} bytes ${msg.data.byteLength}`); run.onData(w); } }));
-    a.subs.push(nc.subscribe(ctlSubject(setup.run), {
-      callback: (_e, msg) => {
-        a.lastCoordinator = Date.now();
-        const m = unjson<ToNode>(msg.data);
-        if (debug && m.type !== 'hb') o.log(`ctl ${JSON.stringify(m)}`);
-        if (m.type === 'level') void run.level(m.depth, m.skip);
-        else if (m.type === 'close') run.close(m.expect);
-        else if (m.type === 'gather') sendLinks(setup.run, run, m.upTo);
-        else if (m.type === 'end') finish('done');
-        else if (m.type === 'abort') finish(`aborted by the coordinator: ${m.reason}`);
-      },
-    }));
     await nc.flush();
     o.log(`run ${setup.run}: node ${setup.index} of ${setup.nodes}, ${file}${setup.modelOptions.config ? ` --config ${setup.modelOptions.config}` : ''}`);
     link.toCoordinator({ type: 'ready', index: setup.index });
