@@ -198,7 +198,13 @@ export class NatsSearch {
         // Also to each node's own subject: a node still loading the spec may not listen to the run's yet.
         for (const id of this.ids) nc.publish(nodeSubject(id), json({ type: 'abort', run: this.runId, reason: abort }));
       }
-      await nc.drain();
+      // Drain sends what is buffered; without a server it would wait for ever (and nothing else keeps the
+      // process alive then): at most 2 s, then the connection is just closed.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), 2000); });
+      const drained = await Promise.race([nc.drain().then(() => 'drained' as const), late]);
+      clearTimeout(timer);
+      if (drained === 'late' && !nc.isClosed()) await Promise.race([nc.close(), new Promise((r) => setTimeout(r, 500))]);
     } catch { /* the server is gone: nothing to tell anyone */ }
   }
 
