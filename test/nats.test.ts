@@ -10,7 +10,8 @@
  *   the test checks that line and those numbers too, so a wrong single-machine run cannot pass as a reference.
  * - a node whose spec file differs from the coordinator's is refused, with the reason (exit 64);
  * - `kill -9` of a node in the middle of a run stops the coordinator within the stated timeout with the message,
- *   the statistics so far and exit 155, never "No error has been found".
+ *   the statistics so far and exit 155, never "No error has been found"; so does a NATS server restart, after
+ *   which the nodes reconnect by themselves and take the next run.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +97,34 @@ describe('faults', () => {
       await Promise.all([odd.stop(), good.stop()]);
     }
   }, 60_000);
+
+  it('a NATS server restart mid-run stops the run (exit 155); the nodes reconnect and take the next run', async () => {
+    const own = await startNatsServer();
+    const a = await startNode(own.url);
+    const b = await startNode(own.url);
+    let restarted: NatsServer | undefined;
+    try {
+      const run = runCli(['specs/filter.ts', '--config', 'N5', '--const', 'N=6', '--nats', own.url, '--nodes', '2'], { timeoutMs: 40_000 });
+      const deadline = Date.now() + 20_000;
+      while (!/node \d of 2/.test(b.log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1500));
+      await own.stop();
+      const r = await run;
+      expect(r.code).toBe(155);
+      expect(r.stdout).toMatch(/Error: lost the connection to the NATS server at nats:\/\/127\.0\.0\.1:\d+\./);
+      expect(r.stdout).toMatch(/The search was stopped at depth \d+\./);
+      expect(r.stdout).not.toMatch(/No error has been found/);
+      restarted = await startNatsServer(own.port);
+      const until = Date.now() + 15_000;
+      while (!(/reconnected/.test(a.log()) && /reconnected/.test(b.log())) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const again = await runCli(['specs/filter.ts', '--config', 'N3', '--nats', own.url, '--nodes', '2']);
+      expect(again.stdout).toMatch(/705 distinct states found/);
+      expect(again.code).toBe(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await restarted?.stop();
+    }
+  }, 90_000);
 
   it('kill -9 of a node mid-level stops the run: message, statistics, exit 155, never "holds"', async () => {
     const a = await startNode(other.url);
