@@ -70,6 +70,33 @@ describe('1, 2 and 3 nodes give the single-machine results', () => {
   }
 });
 
+describe('wrong input: a clear message and a distinct exit code', () => {
+  it('refuses what a distributed run cannot do, before anything runs', async () => {
+    const url = 'nats://127.0.0.1:1';
+    const [noNodes, noNats, workers, matrix, temporal, unreachable] = await Promise.all([
+      runCli(['specs/filter.ts', '--config', 'N3', '--nats', url]),
+      runCli(['specs/filter.ts', '--config', 'N3', '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2', '--workers', '2']),
+      runCli(['specs/filter.ts', '--nats', url, '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3.starvationFree', '--nats', url, '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2']),
+    ]);
+    expect(noNodes.code).toBe(64);
+    expect(noNodes.stderr).toMatch(/--nats nats:\/\/127\.0\.0\.1:1: say how many nodes with --nodes K \(start each with tlats serve --nats/);
+    expect(noNats.code).toBe(64);
+    expect(noNats.stderr).toMatch(/--nodes goes with --nats URL/);
+    expect(workers.code).toBe(64);
+    expect(workers.stderr).toMatch(/--nats does not go with --workers \(each node is one thread: start more nodes instead\)/);
+    expect(matrix.code).toBe(64);
+    expect(matrix.stderr).toMatch(/--nats checks one configuration: give --config NAME \(Filter has N3, N4/);
+    expect(temporal.code).toBe(64);
+    expect(temporal.stderr).toMatch(/this run checks temporal properties \(starvationFree\), which need the whole behaviour graph on one machine/);
+    expect(unreachable.code).toBe(155);
+    expect(unreachable.stderr).toMatch(/--nats nats:\/\/127\.0\.0\.1:1: cannot connect to the NATS server/);
+    for (const r of [noNodes, noNats, workers, matrix, temporal, unreachable]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |internal error/);
+  }, 60_000);
+});
+
 describe('faults', () => {
   let other: NatsServer;
   beforeAll(async () => { other = await startNatsServer(); });

@@ -40,6 +40,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const id = randomBytes(6).toString('hex');
   const where = `${hostname()} pid ${process.pid}`;
   let nc: NatsConnection;
+  o.log(`tlats serve: connecting to the NATS server at ${o.url} (retrying until it is there)`);
   try {
     nc = await connect({ servers: o.url, name: `tlats serve ${where}`, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true });
   } catch (e) {
