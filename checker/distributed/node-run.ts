@@ -322,11 +322,11 @@ export class NodeRun {
     const code = this.set.visit(high, low, depth);
     if (code === OLD) return;
     if (pl !== 0 || ph !== 0) this.set.offerParent(this.set.slot, ph, pl);
-    if (code === NEW) this.store(high, low, ph, pl, instance, to, buf, at, n, depth);
+    if (code === NEW) this.store(high, low, instance, to, buf, at, n, depth);
   }
 
   /** A new state this node owns (its parent already offered): into the next frontier, and its invariants checked. */
-  private store(high: number, low: number, ph: number, pl: number, instance: number, to: unknown, buf: Int32Array, at: number, n: number, depth: number): void {
+  private store(high: number, low: number, instance: number, to: unknown, buf: Int32Array, at: number, n: number, depth: number): void {
     this.out.push(0, high, low, buf, at, n);
     this.fresh++;
     if (instance >= 0) this.coverage[COVERAGE * instance + C_DISTINCT]++;
@@ -448,7 +448,7 @@ export class NodeRun {
       this.set.visit(high, low, a.depth);
       this.set.offerParent(this.set.slot, ph, pl);
       try {
-        this.store(high, low, ph, pl, instance, undefined, w, p, n, a.depth);
+        this.store(high, low, instance, undefined, w, p, n, a.depth);
       } catch (e) {
         throw atState(e, { high: ph, low: pl });
       }
