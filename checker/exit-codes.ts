@@ -31,5 +31,7 @@ export const ExitCode = {
   system: 153,
   /** Ours: the spill folder or the checkpoint could not be written (disk full, unwritable); the checkpoint is kept. */
   disk: 154,
+  /** Ours: a distributed run (--nats) lost a node or the NATS server; the statistics so far were printed. */
+  cluster: 155,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -57,6 +57,10 @@ export interface CliArgs {
   readonly resume?: string;
   /** Testing only (hidden): the disk fails as full after this many bytes. */
   readonly diskLimit?: number;
+  /** A distributed run: the NATS server's URL, the number of nodes, and the seconds of silence that lose a node. */
+  readonly nats?: string;
+  readonly nodes?: number;
+  readonly natsTimeout?: number;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -135,6 +139,9 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('checkpoint-every', { type: 'string', describe: 'with --checkpoint: seconds between checkpoints at least (default 300; 0: every level)' })
     .option('resume', { type: 'string', describe: 'continue the run whose checkpoint is in DIR (same spec, configuration and constants; the spec may be left out)' })
     .option('disk-limit', { type: 'string', hidden: true, describe: 'testing only: the disk fails as full after this many bytes written' })
+    .option('nats', { type: 'string', describe: 'explore on the nodes (tlats serve --nats URL) of the NATS server at URL, e.g. nats://127.0.0.1:4222; with --nodes' })
+    .option('nodes', { type: 'string', describe: 'with --nats: how many nodes share the states (by fingerprint)' })
+    .option('nats-timeout', { type: 'string', describe: 'with --nats: seconds without a heartbeat after which a node counts as lost (default 10)' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .option('html', { type: 'string', describe: 'write the counterexamples as one self-contained HTML page (a lane per actor) to FILE' })
     .option('itf', { type: 'string', describe: 'write each counterexample as its own ITF trace, CONFIG.PROPERTY.itf.json, into folder DIR' })
@@ -185,7 +192,11 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     checkpointEvery: wholeNumber('checkpoint-every', one('checkpointEvery'), 0, 1e9, 'a whole number of seconds (0: every level)') ?? 300,
     resume: one('resume'),
     diskLimit: wholeNumber('disk-limit', one('diskLimit'), 0, Number.MAX_SAFE_INTEGER, 'a whole number of bytes'),
+    nats: one('nats'),
+    nodes: wholeNumber('nodes', one('nodes'), 1, 4096, 'a whole number of nodes from 1 to 4096'),
+    natsTimeout: wholeNumber('nats-timeout', one('natsTimeout'), 1, 86400, 'a whole number of seconds from 1 to 86400'),
   };
+  checkNats(cli);
   for (const k of ['checkpoint', 'resume'] as const) if (cli[k] === '') throw new UsageError(`--${k} needs a folder`);
   if (cli.checkpointEvery !== 300 && cli.checkpoint === undefined && cli.resume === undefined) throw new UsageError('--checkpoint-every goes with --checkpoint DIR');
   const single = (['checkpoint', 'resume'] as const).find((k) => cli[k] !== undefined);
@@ -210,6 +221,23 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
   }
   checkTraceOutputs(cli);
   return { kind: 'run', args: cli };
+}
+
+/** `--nats URL --nodes K [--nats-timeout S]`: one exhaustive check of one configuration, on the nodes. */
+function checkNats(cli: CliArgs): void {
+  if (cli.nats === undefined) {
+    const stray = cli.nodes !== undefined ? 'nodes' : cli.natsTimeout !== undefined ? 'nats-timeout' : undefined;
+    if (stray) throw new UsageError(`--${stray} goes with --nats URL`);
+    return;
+  }
+  if (cli.nats === '') throw new UsageError('--nats needs the NATS server\'s URL, e.g. --nats nats://127.0.0.1:4222');
+  if (cli.nodes === undefined) throw new UsageError(`--nats ${cli.nats}: say how many nodes with --nodes K (start each with tlats serve --nats ${cli.nats})`);
+  const clash = cli.suite !== undefined ? 'suite' : cli.simulate ? 'simulate' : cli.checkpoint !== undefined ? 'checkpoint' : cli.resume !== undefined ? 'resume'
+    : cli.workers !== undefined ? 'workers' : cli.memory !== undefined ? 'memory' : cli.disk !== true ? (cli.disk === false ? 'no-disk' : 'disk') : undefined;
+  if (clash) {
+    const why = clash === 'workers' ? ' (each node is one thread: start more nodes instead)' : clash === 'memory' || clash === 'disk' || clash === 'no-disk' ? ' (each node keeps its states in memory)' : '';
+    throw new UsageError(`--nats does not go with --${clash}${why}`);
+  }
 }
 
 /** `--html FILE` and `--itf DIR`: only where there are counterexamples to write, and writable before the run. */

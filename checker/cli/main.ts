@@ -36,6 +36,8 @@ import { parseConstArgs } from './constants.ts';
 import { formatList } from './list.ts';
 import { progressPrinter, statusLine } from './progress.ts';
 import { readCheckpoint } from '../store/checkpoint.ts';
+import { DEFAULT_NATS_TIMEOUT } from '../distributed/coordinator.ts';
+import { serveCommand } from './serve.ts';
 
 /** This package's package.json: two folders up from the sources, three from the compiled dist/checker/cli. */
 const pkgFile = ['../../package.json', '../../../package.json'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((f) => existsSync(f))!;
@@ -72,6 +74,7 @@ function baseOptions(args: CliArgs, loaded: LoadedSpec): CheckOptions {
     // Resuming goes on checkpointing into the same folder unless told otherwise.
     checkpoint: args.checkpoint ?? args.resume ? { dir: (args.checkpoint ?? args.resume)!, everySeconds: args.checkpointEvery } : undefined,
     resume: args.resume,
+    nats: args.nats !== undefined ? { url: args.nats, nodes: args.nodes!, timeoutSeconds: args.natsTimeout ?? DEFAULT_NATS_TIMEOUT, specPath: args.spec } : undefined,
   };
 }
 
@@ -239,6 +242,7 @@ function resumedArgs(args: CliArgs): CliArgs {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'init') return initCommand(argv.slice(1));
+  if (argv[0] === 'serve') return serveCommand(argv.slice(1), say);
   if (argv[0] === 'view') return viewCommand(argv.slice(1), { say, stdout: (t) => process.stdout.write(t), version: pkg.version });
   const parsed = parseArgs(argv, pkg.version, process.stdout.columns);
   if (parsed.kind === 'done') return ExitCode.ok;
@@ -259,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
   if (matrix && (args.checkpoint !== undefined || args.resume !== undefined)) {
     throw new UsageError(`--${args.resume !== undefined ? 'resume' : 'checkpoint'} checkpoints one configuration: give --config NAME (${loaded.spec.name} has ${Object.keys(loaded.spec.configs ?? {}).join(', ')})`);
   }
+  if (matrix && args.nats !== undefined) throw new UsageError(`--nats checks one configuration: give --config NAME (${loaded.spec.name} has ${Object.keys(loaded.spec.configs ?? {}).join(', ')})`);
   if (matrix && args.dot !== undefined) throw new UsageError(`--dot draws one configuration's graph: give --config NAME (${loaded.spec.name} has ${Object.keys(loaded.spec.configs ?? {}).join(', ')})`);
   const { code, results } = matrix ? await runMatrixCommand(args, loaded, base) : await runSingle(args, loaded, base);
   if (args.json !== undefined) {

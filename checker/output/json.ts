@@ -21,6 +21,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
     complete: r.outcome.complete,
     ...(r.memoryExhausted ? { error: r.memoryExhausted } : {}),
     ...(r.diskFailed ? { error: r.diskFailed } : {}),
+    ...(r.clusterFailed ? { error: r.clusterFailed } : {}),
     exitCode: r.outcome.exitCode,
     stats: {
       generated: s.generated,
@@ -36,6 +37,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
       spill: s.spill,
       diskBytes: s.diskBytes,
       rssBytes: s.rssBytes,
+      ...(s.nodes !== undefined ? { nodes: s.nodes, wireBytes: s.wireBytes } : {}),
     },
     liveness: r.liveness ?? null,
     coverage: r.coverage,

@@ -25,6 +25,7 @@ function verdictWords(r: CheckResult): string {
     case 'interrupted': return 'interrupted';
     case 'out-of-memory': return 'out of memory';
     case 'disk-failed': return 'the disk failed';
+    case 'cluster-failed': return 'a node or the NATS server was lost';
   }
 }
 

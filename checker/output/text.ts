@@ -147,10 +147,11 @@ export function formatStats(r: Pick<CheckResult, 'stats' | 'outcome' | 'liveness
     `${n(s.generated)} states generated, ${n(s.distinct)} distinct states found, ${n(s.queue)} states left on queue.`,
     verdict === 'bounded'
       ? `The search was bounded at depth ${s.depth} (--max-depth): states beyond it were not explored.`
-      : verdict === 'interrupted' || verdict === 'out-of-memory' || verdict === 'disk-failed'
+      : verdict === 'interrupted' || verdict === 'out-of-memory' || verdict === 'disk-failed' || verdict === 'cluster-failed'
         ? `The search was stopped at depth ${s.depth}.`
         : `The depth of the ${s.queue === 0 ? 'complete ' : ''}state graph search is ${s.depth}.`,
     formatDuration(s),
+    ...(s.nodes !== undefined ? [`On ${n(s.nodes)} node${s.nodes === 1 ? '' : 's'} (--nats): ${n(s.wireBytes ?? 0)} bytes of state traffic between them (${(s.distinct ? (s.wireBytes ?? 0) / s.distinct : 0).toFixed(1)} per distinct state, ${(s.generated ? (s.wireBytes ?? 0) / s.generated : 0).toFixed(1)} per step).`] : []),
     ...(r.liveness ? [`Temporal properties: ${n(r.liveness.instances)} checked on the behaviour graph of ${n(r.liveness.states)} states in ${r.liveness.seconds < 1 ? `${Math.max(1, Math.round(r.liveness.seconds * 1000))} ms` : `${r.liveness.seconds.toFixed(2)} s`}.`] : []),
     `Fingerprint collision probability: calculated (optimistic): ${collisionProbability(s.distinct, s.generated).toExponential(1)}`,
   ];
@@ -170,6 +171,7 @@ export function formatResult(r: CheckResult, f: ResultFormat): string {
   const verdict = r.outcome.verdict;
   if (r.memoryExhausted) out.push(`Error: ${r.memoryExhausted}.\nThe search stopped there; the statistics so far follow. Give a larger --memory (or shrink the model).`);
   if (r.diskFailed) out.push(`Error: ${r.diskFailed}.\nThe search stopped there; the statistics so far follow (a --checkpoint taken before is kept). Free some space or give another --disk folder.`);
+  if (r.clusterFailed) out.push(`Error: ${r.clusterFailed}.\nThe distributed search stopped there: states may have been lost, so nothing is claimed to hold; the statistics so far follow.`);
   if (verdict === 'interrupted') out.push('Interrupted (SIGINT): the statistics so far.');
   if (verdict === 'holds') out.push('Model checking completed. No error has been found.');
   if (verdict === 'bounded') out.push('No error has been found up to the depth bound.');

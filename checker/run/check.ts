@@ -10,6 +10,7 @@ import { Model, type ModelOptions } from '../model/model.ts';
 import type { PropertyInfo } from '../model/properties.ts';
 import type { Candidate, ViolationKind } from '../search/candidates.ts';
 import { BfsSearch } from '../search/bfs.ts';
+import { NatsSearch } from '../distributed/coordinator.ts';
 import { contextSwitches } from '../search/fewest-switches.ts';
 import { behaviourTo, rebuildTrace, replayFingerprints, type TraceStep } from '../search/trace.ts';
 import type { BehaviourGraph } from '../liveness/graph.ts';
@@ -58,6 +59,8 @@ export interface CheckResult {
   readonly memoryExhausted?: string;
   /** Why the search stopped when the disk failed (full, unwritable); the statistics are those so far. */
   readonly diskFailed?: string;
+  /** Why a distributed run (--nats) stopped: a node or the NATS server was lost; the statistics are those so far. */
+  readonly clusterFailed?: string;
   readonly outcome: Outcome;
   /** The configuration's expectation, when it applies to this run (no command-line overrides). */
   readonly expectation?: Expectation;
@@ -88,11 +91,11 @@ export interface PreparedRun {
 function split(opts: CheckOptions): { model: ModelOptions; search: PreparedRun['search'] } {
   const {
     maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation,
-    parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume, ...model
+    parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume, nats, ...model
   } = opts;
   return {
     model,
-    search: { maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation, parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume },
+    search: { maxDepth, continueAfterViolation, workers, memoryBytes, onProgress, progressEveryMs, shouldStop, onViolation, parallelThreshold, initialCapacity, onFound, disk, diskLimitBytes, checkpoint, resume, nats },
   };
 }
 
@@ -127,8 +130,10 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   // Symmetry reduction is sound only for a symmetric spec: refuse, before exploring, one that is not on a sample.
   auditSymmetry(model);
   const beforeSpillClosed = (vs: readonly Candidate[], parents: ParentLinks) => { for (const v of vs) traceOf(v, parents); };
-  const search = new BfsSearch(model, { ...p.search, onViolation, beforeSpillClosed }, loaded.file);
-  let run: Awaited<ReturnType<BfsSearch['run']>>;
+  const nats = p.search.nats;
+  // --nats: the same search spread over the nodes of a NATS server (checker/distributed/), a separate code path.
+  const search = nats ? new NatsSearch(model, { ...p.search, onViolation, nats }, loaded.file) : new BfsSearch(model, { ...p.search, onViolation, beforeSpillClosed }, loaded.file);
+  let run: SearchResult;
   try {
     run = await search.run();
   } catch (e) {
@@ -150,7 +155,7 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   const facts = {
     specName: loaded.spec.name, config: model.opts.config, constants: model.consts, overrides: model.opts.constants ?? {},
     properties: model.properties.list, stats: run.stats, violations, bounded: run.bounded, interrupted: run.interrupted,
-    memoryExhausted: run.memoryExhausted, diskFailed: run.diskFailed, outcome, expectation: p.expectation, liveness, coverage: coverageReport(model, run.coverage),
+    memoryExhausted: run.memoryExhausted, diskFailed: run.diskFailed, clusterFailed: run.clusterFailed, outcome, expectation: p.expectation, liveness, coverage: coverageReport(model, run.coverage),
     symmetry: model.symmetryMode,
   };
   return { ...facts, mismatches: p.expectation ? compareWithExpectation({ ...facts, complete: outcome.complete }, p.expectation) : [] };

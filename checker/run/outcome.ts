@@ -8,7 +8,7 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 import type { ViolationKind } from '../search/candidates.ts';
 
-export type Verdict = 'holds' | 'violated' | 'bounded' | 'interrupted' | 'out-of-memory' | 'disk-failed';
+export type Verdict = 'holds' | 'violated' | 'bounded' | 'interrupted' | 'out-of-memory' | 'disk-failed' | 'cluster-failed';
 
 export interface Outcome {
   readonly verdict: Verdict;
@@ -26,6 +26,8 @@ export interface RunFacts {
   readonly interrupted: boolean;
   readonly memoryExhausted?: string;
   readonly diskFailed?: string;
+  /** A distributed run lost a node or the NATS server (states may be lost: never "holds"). */
+  readonly clusterFailed?: string;
   /** The search went on after violations (--continue, the matrix, the suite). */
   readonly continued: boolean;
 }
@@ -36,7 +38,8 @@ export function exitCodeFor(kind: ViolationKind): ExitCodeValue {
 }
 
 export function outcomeOf(r: RunFacts): Outcome {
-  const complete = !r.bounded && !r.interrupted && !r.memoryExhausted && !r.diskFailed && (r.continued || r.violations.length === 0);
+  const complete = !r.bounded && !r.interrupted && !r.memoryExhausted && !r.diskFailed && !r.clusterFailed && (r.continued || r.violations.length === 0);
+  if (r.clusterFailed) return { verdict: 'cluster-failed', complete, exitCode: ExitCode.cluster };
   if (r.diskFailed) return { verdict: 'disk-failed', complete, exitCode: ExitCode.disk };
   if (r.memoryExhausted) return { verdict: 'out-of-memory', complete, exitCode: ExitCode.memory };
   if (r.interrupted) return { verdict: 'interrupted', complete, exitCode: ExitCode.interrupted };
@@ -63,6 +66,7 @@ export function matrixExitCode(rows: readonly MatrixRowFacts[]): ExitCodeValue {
   if (rows.some((r) => r.outcome?.verdict === 'interrupted')) return ExitCode.interrupted;
   if (rows.some((r) => r.outcome?.verdict === 'out-of-memory')) return ExitCode.memory;
   if (rows.some((r) => r.outcome?.verdict === 'disk-failed')) return ExitCode.disk;
+  if (rows.some((r) => r.outcome?.verdict === 'cluster-failed')) return ExitCode.cluster;
   if (rows.length > 0 && rows.every((r) => r.expected)) {
     return rows.every((r) => r.errorCode === undefined && r.matches) ? ExitCode.ok : ExitCode.suiteMismatch;
   }

@@ -27,6 +27,9 @@ export interface SearchStats {
   diskBytes: number;
   /** The process's resident memory. */
   rssBytes: number;
+  /** A distributed run (--nats): its nodes, and the payload bytes of the state traffic between them. */
+  nodes?: number;
+  wireBytes?: number;
 }
 
 export interface SearchOptions {
@@ -68,6 +71,14 @@ export interface SearchOptions {
   resume?: string;
   /** Testing only: the disk "fills up" after this many bytes written (a simulated ENOSPC). */
   diskLimitBytes?: number;
+  /** Explore on the nodes of a NATS server instead of this process (checker/distributed/coordinator.ts). */
+  nats?: {
+    readonly url: string;
+    readonly nodes: number;
+    readonly timeoutSeconds: number;
+    /** The spec's path as the command line gave it: each node resolves a relative one in its own folder. */
+    readonly specPath?: string;
+  };
 }
 
 /** Action coverage (./expander.ts): COVERAGE numbers per action instance, in instance order. */
@@ -90,6 +101,8 @@ export interface SearchResult {
   readonly memoryExhausted?: string;
   /** Set when the spill folder or the checkpoint could not be written: the search stopped cleanly there. */
   readonly diskFailed?: string;
+  /** Set when a distributed run lost a node or the NATS server: the search stopped there. */
+  readonly clusterFailed?: string;
   /** The parent links, for rebuilding traces. */
   readonly parents: ParentLinks;
   readonly coverage: Coverage;

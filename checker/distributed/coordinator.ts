@@ -1,0 +1,352 @@
+/**
+ * The coordinator of a distributed run (`tlats spec.ts --nats URL --nodes K`): the level-synchronous search of
+ * checker/search/bfs.ts with the states spread over K nodes (`tlats serve`, ./serve.ts) by fingerprint
+ * (./partition.ts). It explores nothing itself: it recruits the nodes, starts each level and closes it (the
+ * barrier, ./node-run.ts), merges the counts and the violation candidates, and applies the single-machine rules
+ * (the canonical smallest candidate, stopping after the level), so the counts, the depth, the verdict and the
+ * trace are those of a one-machine run.
+ *
+ * Traces: the owners keep each state's smallest-fingerprint parent, as the one-machine table does. For a violation
+ * the coordinator gathers the parent links of the states up to its depth from every node into an ordinary
+ * seen-table (checker/store/seen-table.ts), and the one-machine trace code (checker/search/trace.ts, the
+ * fewest-switch search included) rebuilds the trace from it by replay.
+ *
+ * Faults: every node sends a heartbeat every 0.5 s and the coordinator one to them; a node silent for
+ * --nats-timeout seconds (default 10), a node's error, or the loss of the NATS connection stops the run at once
+ * with the statistics so far and the verdict `cluster-failed` (exit 155): states may be lost, so nothing is
+ * claimed to hold. A slow node only makes the barrier wait: it keeps sending heartbeats while it works, since it
+ * returns to its event loop every 256 states.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import { CheckerError, SpecEvalError, UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { Model } from '../model/model.ts';
+import { compareCandidates, type Candidate } from '../search/candidates.ts';
+import { errorFromWorker } from '../search/bfs.ts';
+import type { SearchOptions, SearchResult, SearchStats } from '../search/types.ts';
+import { SeenTable } from '../store/seen-table.ts';
+import type { ParentLinks } from '../store/types.ts';
+import { coordSubject, ctlSubject, gatherSubject, json, nodeSubject, RECRUIT, unjson, words, type LevelReport, type Setup, type ToCoordinator, type ToNode } from './wire.ts';
+
+/** --nats URL, --nodes K, --nats-timeout SECONDS (and the spec's path as typed, for the nodes). */
+export type NatsOptions = NonNullable<SearchOptions['nats']>;
+
+export const DEFAULT_NATS_TIMEOUT = 10;
+const HEARTBEAT_MS = 500;
+
+/** The run cannot go on: a node is gone or failed, or the NATS server is. */
+export class ClusterFailure extends Error {}
+
+/** What the distributed run adds to a search result. */
+export interface ClusterStats {
+  readonly nodes: number;
+  /** Payload bytes of the state traffic between nodes (queries, answers, states), and its messages. */
+  readonly wireBytes: number;
+  readonly messages: number;
+}
+
+const emptyLinks: ParentLinks = { lookup: () => -1, high: () => 0, low: () => 0, pathTo: () => [], parent: () => -1 };
+
+export class NatsSearch {
+  parents: ParentLinks = emptyLinks;
+  private nc: NatsConnection | undefined;
+  private readonly runId = randomBytes(6).toString('hex');
+  private readonly nodes: number;
+  private readonly names: string[] = [];
+  /** The recruited nodes' ids (their own subjects, which they listen to from the start). */
+  private readonly ids: string[] = [];
+  private readonly lastSeen: number[] = [];
+  private inbox: ToCoordinator[] = [];
+  private gathered: Int32Array[] = [];
+  private wake: (() => void) | undefined;
+  private failure: string | undefined;
+  private generated = 0;
+  private distinct = 0;
+  private depth = 0;
+  private queue = 0;
+  private tableBytes = 0;
+  private rss = 0;
+  private wireBytes = 0;
+  private messages = 0;
+  private readonly coverage: Float64Array;
+  private initialGenerated = 0;
+  private initialDistinct = 0;
+  private readonly reported = new Set<number>();
+  private readonly started = performance.now();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly model: Model, private readonly opts: SearchOptions & { nats: NatsOptions }, private readonly specFile: string) {
+    this.nodes = opts.nats.nodes;
+    this.timeoutMs = opts.nats.timeoutSeconds * 1000;
+    this.coverage = new Float64Array(3 * model.instances.length);
+    if (model.liveness) {
+      const names = [...new Set(model.liveness.properties.map((p) => p.label.replace(/\(.*/, '')))].join(', ');
+      throw new UsageError(`--nats checks invariants, action properties and deadlock only, and this run checks temporal properties (${names}), which need the whole behaviour graph on one machine: run without --nats, or give a --config whose properties are []`);
+    }
+    if (model.spec.view) throw new UsageError('--nats does not go with a spec that declares a VIEW (the state stored for a view would depend on which node reported it first)');
+  }
+
+  get cluster(): ClusterStats { return { nodes: this.nodes, wireBytes: this.wireBytes, messages: this.messages }; }
+
+  private notify(): void { const w = this.wake; this.wake = undefined; w?.(); }
+
+  private broadcast(m: ToNode): void { this.nc!.publish(ctlSubject(this.runId), json(m)); }
+
+  private stopRequested(): boolean { return this.opts.shouldStop?.() === true; }
+
+  /** Waits until `ready` holds; a failure or a stop request ends the wait (Interrupt). */
+  private async waitUntil(ready: () => boolean, what: string): Promise<void> {
+    while (!ready()) {
+      if (this.failure) throw new ClusterFailure(this.failure);
+      if (this.stopRequested()) throw new Interrupt();
+      const now = Date.now();
+      for (let i = 0; i < this.lastSeen.length; i++) {
+        if (now - this.lastSeen[i]! > this.timeoutMs) {
+          throw new ClusterFailure(`node ${i} (${this.names[i]}) stopped answering: nothing from it for ${this.timeoutMs / 1000} s (--nats-timeout) while ${what}`);
+        }
+      }
+      await new Promise<void>((r) => { this.wake = r; setTimeout(r, 100); });
+    }
+    if (this.failure) throw new ClusterFailure(this.failure);
+  }
+
+  /** Takes the messages of one type from the inbox (errors become exceptions). */
+  private take<T extends ToCoordinator['type']>(type: T): Extract<ToCoordinator, { type: T }>[] {
+    const out: Extract<ToCoordinator, { type: T }>[] = [];
+    const rest: ToCoordinator[] = [];
+    for (const m of this.inbox) {
+      if (m.type === 'error') throw errorFromWorker({ type: 'error', message: m.message, exitCode: m.exitCode, at: m.at });
+      if (m.type === type) out.push(m as Extract<ToCoordinator, { type: T }>);
+      else rest.push(m);
+    }
+    this.inbox = rest;
+    return out;
+  }
+
+  private onMessage(m: ToCoordinator): void {
+    if (process.env.TLATS_NATS_DEBUG === '1' && m.type !== 'hb') process.stderr.write(`coordinator got ${JSON.stringify(m).slice(0, 300)}\n`);
+    if (m.type !== 'offer' && m.index >= 0 && m.index < this.lastSeen.length) this.lastSeen[m.index] = Date.now();
+    if (m.type !== 'hb') { this.inbox.push(m); this.notify(); }
+  }
+
+  async run(): Promise<SearchResult & { cluster: ClusterStats }> {
+    const url = this.opts.nats.url;
+    try {
+      this.nc = await connect({ servers: url, name: `tlats coordinator ${this.runId}`, maxReconnectAttempts: 0, timeout: 5000 });
+    } catch (e) {
+      throw new CheckerError(`--nats ${url}: cannot connect to the NATS server (${(e as Error).message})`, ExitCode.cluster);
+    }
+    const nc = this.nc;
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect' || s.type === 'error') { this.failure ??= `lost the connection to the NATS server at ${url}`; this.notify(); }
+      }
+    })();
+    void nc.closed().then(() => { this.failure ??= `the connection to the NATS server at ${url} closed`; this.notify(); });
+    nc.subscribe(coordSubject(this.runId), { callback: (_e, msg) => this.onMessage(unjson<ToCoordinator>(msg.data)) });
+    nc.subscribe(gatherSubject(this.runId), { callback: (_e, msg) => { this.gathered.push(words(msg.data).slice()); this.notify(); } });
+    const violations: Candidate[] = [];
+    let bounded = false;
+    let interrupted = false;
+    let clusterFailed: string | undefined;
+    try {
+      await this.recruit();
+      this.timer = setInterval(() => this.broadcast({ type: 'hb' }), HEARTBEAT_MS);
+      let found = await this.level(0, violations);
+      if (this.queue > 0) this.depth = 1;
+      while (!found && this.queue > 0) {
+        if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) { bounded = true; break; }
+        found = await this.level(this.depth, violations);
+        if (this.queue > 0) this.depth++;
+      }
+      this.broadcast({ type: 'end' });
+    } catch (e) {
+      if (e instanceof Interrupt) interrupted = true;
+      else if (e instanceof ClusterFailure) clusterFailed = e.message;
+      else {
+        if (e instanceof SpecEvalError && e.at && !this.failure) {
+          try { await this.gather(Number.MAX_SAFE_INTEGER); } catch { /* the message alone, then */ }
+        }
+        await this.close(`the run failed: ${(e as Error).message.split('\n')[0]}`);
+        throw e;
+      }
+      await this.close(interrupted ? 'interrupted (SIGINT)' : clusterFailed!);
+    }
+    await this.close();
+    const stats = this.stats();
+    this.opts.onProgress?.(stats);
+    return {
+      stats, violations, bounded, interrupted, parents: this.parents,
+      coverage: { perInstance: this.coverage, initialGenerated: this.initialGenerated, initialDistinct: this.initialDistinct },
+      cluster: this.cluster, clusterFailed,
+    };
+  }
+
+  /** Ends the run on the nodes (with `abort` and its reason, if any) and closes the connection. */
+  private async close(abort?: string): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const nc = this.nc;
+    if (!nc || nc.isClosed()) return;
+    try {
+      if (abort) {
+        this.broadcast({ type: 'abort', reason: abort });
+        // Also to each node's own subject: a node still loading the spec may not listen to the run's yet.
+        for (const id of this.ids) nc.publish(nodeSubject(id), json({ type: 'abort', run: this.runId, reason: abort }));
+      }
+      // Drain sends what is buffered; without a server it would wait for ever (and nothing else keeps the
+      // process alive then): at most 2 s, then the connection is just closed.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), 2000); });
+      const drained = await Promise.race([nc.drain().then(() => 'drained' as const), late]);
+      clearTimeout(timer);
+      if (drained === 'late' && !nc.isClosed()) await Promise.race([nc.close(), new Promise((r) => setTimeout(r, 500))]);
+    } catch { /* the server is gone: nothing to tell anyone */ }
+  }
+
+  /** Asks idle nodes for K of them, sets them up with the spec, and waits until each is ready or refuses. */
+  private async recruit(): Promise<void> {
+    const nc = this.nc!;
+    const url = this.opts.nats.url;
+    const offers = new Map<string, { id: string; host: string; pid: number }>();
+    const deadline = Date.now() + Math.max(this.timeoutMs, 5000);
+    while (offers.size < this.nodes) {
+      nc.publish(RECRUIT, json({ run: this.runId, reply: coordSubject(this.runId) }));
+      const until = Date.now() + 500;
+      while (Date.now() < until && offers.size < this.nodes) {
+        if (this.failure) throw new ClusterFailure(this.failure);
+        if (this.stopRequested()) throw new Interrupt();
+        for (const o of this.take('offer')) if (offers.size < this.nodes) offers.set(o.id, o);
+        await new Promise<void>((r) => { this.wake = r; setTimeout(r, 50); });
+      }
+      if (Date.now() > deadline && offers.size < this.nodes) {
+        throw new CheckerError(`only ${offers.size} of the ${this.nodes} nodes asked for (--nodes) answered at ${url} within ${Math.round(Math.max(this.timeoutMs, 5000) / 1000)} s: start more with \`tlats serve --nats ${url}\``, ExitCode.cluster);
+      }
+    }
+    const sha256 = createHash('sha256').update(readFileSync(this.specFile)).digest('hex');
+    const { specFile: _local, ...modelOptions } = this.model.opts;
+    [...offers.values()].forEach((o, index) => {
+      this.names[index] = `${o.host} pid ${o.pid}`;
+      this.ids[index] = o.id;
+      this.lastSeen[index] = Date.now() + 60_000; // loading the spec may take a while: the heartbeats start after it
+      const setup: Setup = {
+        type: 'setup', run: this.runId, index, nodes: this.nodes, modelOptions, timeoutSeconds: this.opts.nats.timeoutSeconds,
+        spec: { path: this.opts.nats.specPath ?? this.specFile, name: this.model.spec.name, sha256 },
+      };
+      nc.publish(nodeSubject(o.id), json(setup));
+    });
+    const ready = new Set<number>();
+    await this.waitUntil(() => {
+      const refused = this.take('refused')[0];
+      if (refused) throw new UsageError(`--nats: a node refused the run: ${refused.reason}`);
+      for (const r of this.take('ready')) { ready.add(r.index); this.lastSeen[r.index] = Date.now(); }
+      return ready.size === this.nodes;
+    }, 'loading the spec');
+  }
+
+  /** One level on every node, through the barrier; then the single-machine decision. True: stop (a violation). */
+  private async level(depth: number, violations: Candidate[]): Promise<boolean> {
+    this.broadcast({ type: 'level', depth, skip: [...this.reported] });
+    const sent = new Map<number, number[]>();
+    await this.waitUntil(() => {
+      for (const s of this.take('sent')) sent.set(s.index, s.sentTo);
+      return sent.size === this.nodes;
+    }, `expanding level ${depth}`);
+    const expect = new Array<number>(this.nodes).fill(0);
+    for (const to of sent.values()) to.forEach((n, i) => { expect[i]! += n; });
+    this.broadcast({ type: 'close', depth, expect });
+    const closed = new Map<number, LevelReport>();
+    await this.waitUntil(() => {
+      for (const c of this.take('closed')) closed.set(c.index, c);
+      return closed.size === this.nodes;
+    }, `closing level ${depth}`);
+    let fresh = 0;
+    const candidates: Candidate[] = [];
+    this.tableBytes = 0;
+    this.rss = 0;
+    for (const r of closed.values()) {
+      this.generated += r.generated;
+      fresh += r.fresh;
+      candidates.push(...r.candidates);
+      for (let i = 0; i < r.coverage.length; i++) this.coverage[i]! += r.coverage[i]!;
+      this.initialDistinct += r.initialDistinct;
+      this.wireBytes += r.bytes;
+      this.messages += r.messages;
+      this.tableBytes += r.tableBytes;
+      this.rss += r.rssBytes;
+    }
+    if (depth === 0) this.initialGenerated = this.generated;
+    this.distinct += fresh;
+    const found = await this.decide(candidates, violations);
+    this.queue = fresh;
+    this.opts.onProgress?.(this.stats());
+    return found;
+  }
+
+  /** As BfsSearch.decide: the smallest candidate per property, in canonical order; traces from gathered links. */
+  private async decide(candidates: Iterable<Candidate>, violations: Candidate[]): Promise<boolean> {
+    const best = new Map<string, Candidate>();
+    for (const c of candidates) {
+      const old = best.get(c.property);
+      if (!old || compareCandidates(c, old) < 0) best.set(c.property, c);
+    }
+    const sorted = [...best.values()].filter((c) => !this.reported.has(c.rank)).sort(compareCandidates);
+    if (sorted.length === 0) return false;
+    const accepted = this.opts.continueAfterViolation ? sorted : [sorted[0]!];
+    await this.gather(Math.max(...accepted.map((c) => c.length)));
+    for (const c of accepted) {
+      violations.push(c);
+      this.reported.add(c.rank);
+      this.opts.onViolation?.(c, this.parents);
+    }
+    return !this.opts.continueAfterViolation;
+  }
+
+  /**
+   * The parent links of every state of depth at most `upTo`, from every node, into a seen-table (inserted depth
+   * by depth, so that each parent is there before its children): what the one-machine trace code reads.
+   */
+  private async gather(upTo: number): Promise<void> {
+    this.gathered = [];
+    this.broadcast({ type: 'gather', upTo });
+    const done = new Set<number>();
+    const parts: Int32Array[] = [];
+    await this.waitUntil(() => {
+      for (const g of this.gathered.splice(0)) { parts.push(g); if (g[2] === 1) done.add(g[0]!); }
+      return done.size === this.nodes;
+    }, 'gathering the parent links of a trace');
+    let n = 0;
+    for (const p of parts) n += p[3]!;
+    const all = new Int32Array(5 * n);
+    let at = 0;
+    for (const p of parts) { all.set(p.subarray(4, 4 + 5 * p[3]!), at); at += 5 * p[3]!; }
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => all[5 * a + 4]! - all[5 * b + 4]!);
+    let capacity = 64;
+    while (capacity < 2 * n + 64) capacity *= 2;
+    const table = SeenTable.create(capacity, false);
+    for (const i of order) {
+      const b = 5 * i;
+      const ph = all[b + 2]!, pl = all[b + 3]!;
+      const parent = ph === 0 && pl === 0 ? -1 : table.lookup(ph, pl);
+      table.insert(all[b]!, all[b + 1]!, parent, -1);
+    }
+    table.flush();
+    this.parents = table;
+  }
+
+  private stats(): SearchStats & { nodes: number; wireBytes: number } {
+    return {
+      generated: this.generated, distinct: this.distinct, depth: this.depth, queue: this.queue,
+      seconds: (performance.now() - this.started) / 1000, tableBytes: this.tableBytes, budgetBytes: 0,
+      tableFill: 0, workers: this.nodes, spill: 'memory', diskBytes: 0, rssBytes: this.rss,
+      nodes: this.nodes, wireBytes: this.wireBytes,
+    };
+  }
+}
+
+/** SIGINT during a distributed run. */
+class Interrupt extends Error {}

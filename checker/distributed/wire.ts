@@ -1,0 +1,96 @@
+/**
+ * The messages of a distributed run, and their subjects. Control messages are small JSON objects; the state
+ * traffic is binary (little-endian int32 words), since it is the bulk of the bytes on the wire.
+ *
+ *   tlats.recruit               coordinator -> idle nodes: "a run wants nodes" (JSON; nodes answer `offer`)
+ *   tlats.node.<node id>        coordinator -> one node: `setup` (its index, the spec, the model options)
+ *   tlats.<run>.ctl             coordinator -> every node: level, close, gather, end, abort, heartbeat (JSON)
+ *   tlats.<run>.c               node -> coordinator: offer, ready, refused, sent, closed, error, heartbeat (JSON)
+ *   tlats.<run>.g               node -> coordinator: parent links, for traces (binary)
+ *   tlats.<run>.n.<index>       node -> node: QUERY (fingerprints), ANSWER (2 bits each), STATES (binary)
+ *
+ * Core NATS throughout (docs/design.md, "Many machines", says why not JetStream).
+ */
+import type { Candidate } from '../search/candidates.ts';
+import type { ModelOptions } from '../model/model.ts';
+
+export const RECRUIT = 'tlats.recruit';
+export const nodeSubject = (id: string) => `tlats.node.${id}`;
+export const ctlSubject = (run: string) => `tlats.${run}.ctl`;
+export const coordSubject = (run: string) => `tlats.${run}.c`;
+export const gatherSubject = (run: string) => `tlats.${run}.g`;
+export const dataSubject = (run: string, index: number) => `tlats.${run}.n.${index}`;
+
+/** Binary message kinds (word 0). */
+export const QUERY = 1, ANSWER = 2, STATES = 3;
+/** Words before the body of a binary node-to-node message: kind, from, seq, depth, count. */
+export const HEADER = 5;
+
+export interface SpecRef {
+  /** The path as the coordinator was given it: a node resolves a relative one against its own working folder. */
+  readonly path: string;
+  readonly name: string;
+  readonly sha256: string;
+}
+
+export interface Setup {
+  readonly type: 'setup';
+  readonly run: string;
+  readonly index: number;
+  readonly nodes: number;
+  readonly spec: SpecRef;
+  readonly modelOptions: ModelOptions;
+  /** Seconds without a heartbeat after which the coordinator counts as gone. */
+  readonly timeoutSeconds: number;
+}
+
+export type ToNode =
+  | { type: 'level'; depth: number; skip: number[] }
+  | { type: 'close'; depth: number; expect: number[] }
+  | { type: 'gather'; upTo: number }
+  | { type: 'end' }
+  | { type: 'abort'; reason: string }
+  | { type: 'hb' };
+
+export interface LevelReport {
+  readonly type: 'closed';
+  readonly index: number;
+  readonly depth: number;
+  readonly generated: number;
+  /** New states this node owns at the next depth. */
+  readonly fresh: number;
+  readonly candidates: Candidate[];
+  /** Per action instance: enabled, generated, distinct (checker/search/expander.ts COVERAGE). */
+  readonly coverage: number[];
+  readonly initialDistinct: number;
+  /** Payload bytes this node published in the level (state traffic), and its messages. */
+  readonly bytes: number;
+  readonly messages: number;
+  readonly tableBytes: number;
+  readonly rssBytes: number;
+}
+
+export type ToCoordinator =
+  | { type: 'offer'; id: string; host: string; pid: number }
+  | { type: 'ready'; index: number }
+  | { type: 'refused'; index: number; reason: string }
+  | { type: 'sent'; index: number; depth: number; sentTo: number[] }
+  | LevelReport
+  | { type: 'error'; index: number; message: string; exitCode: number; at?: { high: number; low: number } }
+  | { type: 'hb'; index: number };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+export const json = (v: unknown): Uint8Array => encoder.encode(JSON.stringify(v));
+export const unjson = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data)) as T;
+
+/** The int32 words of a binary payload (copied when the bytes are not 4-aligned in their buffer). */
+export function words(data: Uint8Array): Int32Array {
+  if (data.byteOffset % 4 === 0) return new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
+  // new Uint8Array(view) copies (a Node Buffer's slice() would not: it is a view of the same pool).
+  return new Int32Array(new Uint8Array(data).buffer, 0, data.byteLength >> 2);
+}
+
+export function bytesOf(w: Int32Array, used = w.length): Uint8Array {
+  return new Uint8Array(w.buffer, w.byteOffset, used * 4);
+}

@@ -1,0 +1,189 @@
+/**
+ * Distributed runs over NATS (checker/distributed/): a real nats-server on loopback and three `tlats serve` node
+ * processes. Never skipped: without nats-server the file fails, saying what to install (test/nats-helpers.ts).
+ *
+ * What must come out, and from where:
+ * - every configuration below gives, with 1, 2 and 3 nodes, exactly the output of a single-machine run
+ *   (`--workers 1`): the verdict, the counts, the depth, the trace text and the exit code; only the timing lines
+ *   differ. The single-machine counts are themselves checked against independent sources by the spec's
+ *   expectations (TLC's counts, the "As expected" line), and for grid-deadlock by the hand analysis in the fixture;
+ *   the test checks that line and those numbers too, so a wrong single-machine run cannot pass as a reference.
+ * - a node whose spec file differs from the coordinator's is refused, with the reason (exit 64);
+ * - `kill -9` of a node in the middle of a run stops the coordinator within the stated timeout with the message,
+ *   the statistics so far and exit 155, never "No error has been found"; so does a NATS server restart, after
+ *   which the nodes reconnect by themselves and take the next run.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root, runCli } from './cli-helpers.ts';
+import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
+
+/** The output without the lines that measure time (and the one that reports the wire traffic). */
+const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes? \(--nats\)|Progress)/.test(l)).join('\n');
+
+interface Case { readonly spec: string; readonly args: string[]; readonly expect: RegExp[] }
+
+const cases: Case[] = [
+  // TLC's counts (the spec's expectation): 705 and 14,844 distinct states.
+  { spec: 'specs/filter.ts', args: ['--config', 'N3'], expect: [/As expected/, /705 distinct states found/] },
+  { spec: 'specs/filter.ts', args: ['--config', 'N4'], expect: [/As expected/, /14,844 distinct states found/] },
+  { spec: 'specs/filter.ts', args: ['--config', 'N3.symmetric'], expect: [/As expected/, /366 distinct states found/] },
+  { spec: 'specs/try_to_unmap.ts', args: ['--config', 'V0.swap-out'], expect: [/As expected/, /No error has been found/] },
+  { spec: 'specs/try_to_unmap.ts', args: ['--config', 'V0.error'], expect: [/As expected/, /Invariant cpuAndDeviceAgree is violated/] },
+  { spec: 'specs/kvm_mmu_notifier.ts', args: ['--config', 'retryFull'], expect: [/As expected/, /No error has been found/] },
+  { spec: 'specs/kvm_mmu_notifier.ts', args: ['--config', 'retryNone2'], expect: [/As expected/, /Invariant \w+ is violated/] },
+  { spec: 'specs/kvm_mmu_notifier.ts', args: ['--config', 'apicRangeStartRequest'], expect: [/As expected/, /Invariant apicVmcsAgreesWithPte is violated/] },
+  // The fixture's hand analysis (LIMIT = 30): 961 states, 1,861 generated, depth 61, a trace of 61 states.
+  { spec: 'test/fixtures/grid-deadlock.ts', args: [], expect: [/Deadlock reached/, /has 61 states/, /1,861 states generated, 961 distinct states found/, /depth of the complete state graph search is 61/] },
+  // --continue: every violated property, each with its own trace, and the whole graph explored.
+  { spec: 'specs/try_to_unmap.ts', args: ['--config', 'V0.error', '--continue'], expect: [/violated/] },
+];
+
+let server: NatsServer;
+const nodes: ServeNode[] = [];
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nodes.push(...await Promise.all([0, 1, 2].map(() => startNode(server.url))));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  await server?.stop();
+});
+
+describe('1, 2 and 3 nodes give the single-machine results', () => {
+  for (const c of cases) {
+    it(`${c.spec} ${c.args.join(' ')}`, async () => {
+      const single = await runCli([c.spec, ...c.args, '--workers', '1']);
+      for (const e of c.expect) expect(single.stdout).toMatch(e);
+      for (const k of [1, 2, 3]) {
+        const r = await runCli([c.spec, ...c.args, '--nats', server.url, '--nodes', String(k)]);
+        expect(r.stderr, `--nodes ${k}`).toBe('');
+        expect(comparable(r.stdout), `--nodes ${k}`).toBe(comparable(single.stdout));
+        expect(r.code, `--nodes ${k}`).toBe(single.code);
+        expect(r.stdout).toContain(`On ${k} node${k === 1 ? '' : 's'} (--nats)`);
+      }
+    }, 60_000);
+  }
+});
+
+describe('wrong input: a clear message and a distinct exit code', () => {
+  it('refuses what a distributed run cannot do, before anything runs', async () => {
+    const url = 'nats://127.0.0.1:1';
+    const [noNodes, noNats, workers, matrix, temporal, unreachable] = await Promise.all([
+      runCli(['specs/filter.ts', '--config', 'N3', '--nats', url]),
+      runCli(['specs/filter.ts', '--config', 'N3', '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2', '--workers', '2']),
+      runCli(['specs/filter.ts', '--nats', url, '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3.starvationFree', '--nats', url, '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2']),
+    ]);
+    expect(noNodes.code).toBe(64);
+    expect(noNodes.stderr).toMatch(/--nats nats:\/\/127\.0\.0\.1:1: say how many nodes with --nodes K \(start each with tlats serve --nats/);
+    expect(noNats.code).toBe(64);
+    expect(noNats.stderr).toMatch(/--nodes goes with --nats URL/);
+    expect(workers.code).toBe(64);
+    expect(workers.stderr).toMatch(/--nats does not go with --workers \(each node is one thread: start more nodes instead\)/);
+    expect(matrix.code).toBe(64);
+    expect(matrix.stderr).toMatch(/--nats checks one configuration: give --config NAME \(Filter has N3, N4/);
+    expect(temporal.code).toBe(64);
+    expect(temporal.stderr).toMatch(/this run checks temporal properties \(starvationFree\), which need the whole behaviour graph on one machine/);
+    expect(unreachable.code).toBe(155);
+    expect(unreachable.stderr).toMatch(/--nats nats:\/\/127\.0\.0\.1:1: cannot connect to the NATS server/);
+    for (const r of [noNodes, noNats, workers, matrix, temporal, unreachable]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |internal error/);
+  }, 60_000);
+});
+
+describe('faults', () => {
+  let other: NatsServer;
+  beforeAll(async () => { other = await startNatsServer(); });
+  afterAll(async () => { await other?.stop(); });
+
+  it('refuses a node whose spec file differs from the coordinator\'s, with the reason', async () => {
+    // A checkout of its own where specs/filter.ts differs by one comment: same path, another SHA-256.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'tlats-nats-other-'));
+    mkdirSync(join(elsewhere, 'specs'));
+    writeFileSync(join(elsewhere, 'specs/filter.ts'), `${readFileSync(join(root, 'specs/filter.ts'), 'utf8')}\n// changed\n`);
+    const odd = await startNode(other.url, elsewhere);
+    const good = await startNode(other.url);
+    try {
+      const r = await runCli(['specs/filter.ts', '--config', 'N3', '--nats', other.url, '--nodes', '2']);
+      expect(r.code).toBe(64);
+      expect(r.stderr).toMatch(/a node refused the run: node \d \(.*\): its spec file .*specs\/filter\.ts is not the coordinator's \(SHA-256 [0-9a-f]{12}… here, [0-9a-f]{12}… there\)/);
+      expect(r.stdout).not.toMatch(/No error has been found/);
+      expect(odd.log()).toMatch(/refused/);
+      // The good node was released by the refused run: alone, it takes the next one.
+      await odd.stop();
+      const alone = await runCli(['specs/filter.ts', '--config', 'N3', '--nats', other.url, '--nodes', '1']);
+      expect(alone.stdout).toMatch(/705 distinct states found/);
+      expect(alone.code).toBe(0);
+    } finally {
+      await Promise.all([odd.stop(), good.stop()]);
+    }
+  }, 60_000);
+
+  it('a NATS server restart mid-run stops the run (exit 155); the nodes reconnect and take the next run', async () => {
+    const own = await startNatsServer();
+    const a = await startNode(own.url);
+    const b = await startNode(own.url);
+    let restarted: NatsServer | undefined;
+    try {
+      const run = runCli(['specs/filter.ts', '--config', 'N5', '--const', 'N=6', '--nats', own.url, '--nodes', '2'], { timeoutMs: 40_000 });
+      const deadline = Date.now() + 20_000;
+      while (!/node \d of 2/.test(b.log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1500));
+      await own.stop();
+      const r = await run;
+      expect(r.code).toBe(155);
+      expect(r.stdout).toMatch(/Error: lost the connection to the NATS server at nats:\/\/127\.0\.0\.1:\d+\./);
+      expect(r.stdout).toMatch(/The search was stopped at depth \d+\./);
+      expect(r.stdout).not.toMatch(/No error has been found/);
+      restarted = await startNatsServer(own.port);
+      const until = Date.now() + 15_000;
+      while (!(/reconnected/.test(a.log()) && /reconnected/.test(b.log())) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      const again = await runCli(['specs/filter.ts', '--config', 'N3', '--nats', own.url, '--nodes', '2']);
+      expect(again.stdout).toMatch(/705 distinct states found/);
+      expect(again.code).toBe(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await restarted?.stop();
+    }
+  }, 90_000);
+
+  it('kill -9 of a node mid-level stops the run: message, statistics, exit 155, never "holds"', async () => {
+    const a = await startNode(other.url);
+    const b = await startNode(other.url);
+    try {
+      // filter N=6 (the N5 configuration, which checks no temporal property, with N=6): 8.8 M states, ~20 s on two
+      // nodes, so the kill lands in the middle of a level.
+      const run = runCli(['specs/filter.ts', '--config', 'N5', '--const', 'N=6', '--nats', other.url, '--nodes', '2', '--nats-timeout', '2'], {
+        timeoutMs: 40_000,
+      });
+      const deadline = Date.now() + 20_000;
+      while (!/node \d of 2/.test(b.log()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1500));
+      const killedAt = Date.now();
+      await b.kill9();
+      const r = await run;
+      const took = Date.now() - killedAt;
+      expect(r.timedOut).toBe(false);
+      expect(r.code).toBe(155);
+      expect(r.stdout).toMatch(/Error: node \d \(.* pid \d+\) stopped answering: nothing from it for 2 s \(--nats-timeout\) while (expanding|closing) level \d+\./);
+      expect(r.stdout).toMatch(/states may have been lost, so nothing is claimed to hold/);
+      expect(r.stdout).toMatch(/[\d,]+ states generated, [\d,]+ distinct states found, [\d,]+ states left on queue\./);
+      expect(r.stdout).toMatch(/The search was stopped at depth \d+\./);
+      expect(r.stdout).not.toMatch(/No error has been found/);
+      // Detected by the heartbeat timeout (2 s), not by a hang: allow for the coordinator's start and exit.
+      expect(took).toBeLessThan(10_000);
+      // The surviving node was told, and waits for the next run.
+      const until = Date.now() + 5000;
+      while (!/aborted by the coordinator|went silent/.test(a.log()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(a.log()).toMatch(/aborted by the coordinator|went silent/);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 60_000);
+});
