@@ -219,6 +219,8 @@ describe.concurrent('memory budget (exit 152, statistics so far)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('14,844 distinct states found');
     expect(r.stdout).toContain('As expected');
+    // The pause while the full table is written out is announced (it lasts minutes on a run of 10^8 states).
+    expect(r.stdout).toMatch(/^Progress\(\d+\) at .*; the table is full: writing its fingerprints to disk/m);
   });
 
   it('a --memory that is not a size is a usage error', async ({ expect }) => {

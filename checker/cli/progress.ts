@@ -49,7 +49,8 @@ export function progressPrinter(quiet: boolean, say: (line: string) => void, lab
         lastStatus = ms;
         statusLine.draw(`${prefix}${formatProgress(p)}`);
       }
-      if (ms - lastLine >= 5000 && p.seconds >= 4.5) {
+      // The start of a spill is always said: the pause that follows can be minutes long.
+      if (p.spill === 'starting' || (ms - lastLine >= 5000 && p.seconds >= 4.5)) {
         lastLine = ms;
         statusLine.clear();
         say(`${prefix}${formatProgress(p)}`);

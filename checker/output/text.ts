@@ -59,7 +59,8 @@ export function formatProgress(p: SearchStats): string {
   return `Progress(${p.depth}) at ${p.seconds.toFixed(1)} s: ${n(p.generated)} states generated, ${n(p.distinct)} distinct states found, ` +
     `${n(p.queue)} states left on queue, ${n(rate(p))} distinct states/s; fingerprint table ${formatBytes(p.tableBytes)} of ${formatBytes(p.budgetBytes)}, ` +
     `${(p.tableFill * 100).toFixed(0)}% full; ${p.workers} worker${p.workers > 1 ? 's' : ''}; memory ${formatBytes(p.rssBytes)}`
-    + (p.spill === 'disk' ? `; fingerprints on disk (${formatBytes(p.diskBytes)})` : '');
+    + (p.spill === 'disk' ? `; fingerprints on disk (${formatBytes(p.diskBytes)})` : '')
+    + (p.spill === 'starting' ? '; the table is full: writing its fingerprints to disk (no progress lines until that is done)' : '');
 }
 
 export function describeViolation(v: Pick<FoundViolation, 'kind' | 'property'>): string {

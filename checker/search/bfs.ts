@@ -421,6 +421,8 @@ export class BfsSearch {
     const store = this.openSpillFolder();
     this.spill = new Spill(store);
     this.diskParents = store.parents();
+    // Sorting and writing a full table takes minutes on a big run, with no level finishing meanwhile: say so first.
+    this.opts.onProgress?.({ ...this.progress(), spill: 'starting' });
     this.spill.begin(this.table, this.markHalf, chunkLists, this.model.codec.fixedWidth);
     Atomics.store(this.coord, Coord.pause, 0);
   }

@@ -21,8 +21,11 @@ export interface SearchStats {
   budgetBytes: number;
   tableFill: number;
   workers: number;
-  /** Where the fingerprints are: all in memory (spilling allowed), on disk (spilled), or memory only (--no-disk). */
-  spill: 'memory' | 'disk' | 'off';
+  /**
+   * Where the fingerprints are: all in memory (spilling allowed), on disk (spilled), or memory only (--no-disk);
+   * 'starting' in the one progress report made as a full table begins to be written to disk (a long pause).
+   */
+  spill: 'memory' | 'starting' | 'disk' | 'off';
   /** Bytes of the spill folder's files. */
   diskBytes: number;
   /** The process's resident memory. */
