@@ -24,7 +24,7 @@ import { connect, type NatsConnection } from 'nats';
 import { CheckerError, SpecEvalError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { Model } from '../model/model.ts';
-import { compareCandidates, type Candidate } from '../search/candidates.ts';
+import { acceptedCandidates, type Candidate } from '../search/candidates.ts';
 import { errorFromWorker } from '../search/bfs.ts';
 import type { SearchOptions, SearchResult, SearchStats } from '../search/types.ts';
 import { SeenTable } from '../store/seen-table.ts';
@@ -289,14 +289,8 @@ export class NatsSearch {
 
   /** As BfsSearch.decide: the smallest candidate per property, in canonical order; traces from gathered links. */
   private async decide(candidates: Iterable<Candidate>, violations: Candidate[]): Promise<boolean> {
-    const best = new Map<string, Candidate>();
-    for (const c of candidates) {
-      const old = best.get(c.property);
-      if (!old || compareCandidates(c, old) < 0) best.set(c.property, c);
-    }
-    const sorted = [...best.values()].filter((c) => !this.reported.has(c.rank)).sort(compareCandidates);
-    if (sorted.length === 0) return false;
-    const accepted = this.opts.continueAfterViolation ? sorted : [sorted[0]!];
+    const accepted = acceptedCandidates(candidates, this.reported, this.opts.continueAfterViolation === true);
+    if (accepted.length === 0) return false;
     await this.gather(Math.max(...accepted.map((c) => c.length)));
     for (const c of accepted) {
       violations.push(c);

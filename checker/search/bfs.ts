@@ -28,7 +28,7 @@ import type { BehaviourGraph } from '../liveness/graph.ts';
 import type { Lasso } from '../liveness/check.ts';
 import { checkInstances } from '../liveness/run.ts';
 import { formatBytes } from '../units.ts';
-import { compareCandidates, type Candidate } from './candidates.ts';
+import { acceptedCandidates, type Candidate } from './candidates.ts';
 import { Expander } from './expander.ts';
 import type { Coverage, SearchOptions, SearchResult, SearchStats } from './types.ts';
 import type { ParentLinks } from '../store/types.ts';
@@ -254,14 +254,8 @@ export class BfsSearch {
 
   /** Records the level's violations; true when the search must stop. */
   private decide(candidates: Iterable<Candidate>, violations: Candidate[]): boolean {
-    const best = new Map<string, Candidate>();
-    for (const c of candidates) {
-      const old = best.get(c.property);
-      if (!old || compareCandidates(c, old) < 0) best.set(c.property, c);
-    }
-    const sorted = [...best.values()].filter((c) => !this.reported.has(c.rank)).sort(compareCandidates);
-    if (sorted.length === 0) return false;
-    const accepted = this.opts.continueAfterViolation ? sorted : [sorted[0]!];
+    const accepted = acceptedCandidates(candidates, this.reported, this.opts.continueAfterViolation === true);
+    if (accepted.length === 0) return false;
     for (const c of accepted) {
       violations.push(c);
       this.reported.add(c.rank);

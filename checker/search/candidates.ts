@@ -34,3 +34,18 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
     || (a.lastHigh >>> 0) - (b.lastHigh >>> 0) || (a.lastLow >>> 0) - (b.lastLow >>> 0)
     || a.instance - b.instance || a.successor - b.successor;
 }
+
+/**
+ * The violations a finished level reports: per property its smallest candidate, leaving out the properties
+ * already reported, in canonical order; all of them with --continue, else the first. One rule for every search
+ * (one machine or many), so that they report the same violations.
+ */
+export function acceptedCandidates(candidates: Iterable<Candidate>, reported: ReadonlySet<number>, continueAfterViolation: boolean): Candidate[] {
+  const best = new Map<string, Candidate>();
+  for (const c of candidates) {
+    const old = best.get(c.property);
+    if (!old || compareCandidates(c, old) < 0) best.set(c.property, c);
+  }
+  const sorted = [...best.values()].filter((c) => !reported.has(c.rank)).sort(compareCandidates);
+  return continueAfterViolation ? sorted : sorted.slice(0, 1);
+}
