@@ -159,8 +159,9 @@ export class BfsSearch {
       while (!found && this.queue > 0 && !this.stopRequested()) {
         this.maybeCheckpoint(chunks, violations);
         if (this.opts.maxDepth !== undefined && this.depth >= this.opts.maxDepth) { bounded = true; break; }
-        if (this.table.size >= this.table.growAt) this.grow([chunks]);
+        // Marks first: past the spill, the marks say which states a purge (in grow) must keep (./spill.ts).
         this.table.clearMarks((this.depth + 1) & 1);
+        if (this.table.size >= this.table.growAt) this.grow([chunks]);
         const level = this.queue >= (this.opts.parallelThreshold ?? PARALLEL_MIN_STATES) && this.workersWanted > 1
           ? await this.parallelLevel(chunks)
           : await this.localLevel(chunks);
@@ -353,7 +354,7 @@ export class BfsSearch {
       initialGenerated: this.initialGenerated, initialDistinct: this.local.initialDistinct,
       coverage: [...coverage.perInstance], reported: [...this.reported], violations,
       initialFingerprints: this.local.initialFingerprints, capacity: this.table.capacity, size: this.table.size,
-      spill: this.spill ? { runs: this.spill.store.runs, links: this.spill.store.links, nextId: this.spill.store.idCounter, frontierInTable: this.spill.frontierInTable } : null,
+      spill: this.spill ? { runs: this.spill.store.runs, links: this.spill.store.links, nextId: this.spill.store.idCounter, onDiskInTable: this.spill.onDiskInTable } : null,
     };
     writeCheckpoint(c.dir, this.identity(), search, {
       arrays: { table: this.table.entries, marks: this.table.marks },
@@ -371,7 +372,7 @@ export class BfsSearch {
     const m = manifest.search as {
       generated: number; depth: number; queue: number; seconds: number; initialGenerated: number; initialDistinct: number;
       coverage: number[]; reported: number[]; violations: Candidate[]; initialFingerprints: number[]; capacity: number; size: number;
-      spill: { runs: StoredFile[]; links: StoredFile[]; nextId: number; frontierInTable: number } | null;
+      spill: { runs: StoredFile[]; links: StoredFile[]; nextId: number; onDiskInTable: number } | null;
     };
     const table = SeenTable.create(m.capacity, this.shared);
     const entries = readArray(gen, 'table', false);
@@ -401,7 +402,7 @@ export class BfsSearch {
       restoreSpillFiles(gen, [...m.spill.runs, ...m.spill.links], store.dir);
       store.restore(m.spill.runs, m.spill.links, m.spill.nextId);
       this.spill = new Spill(store);
-      this.spill.frontierInTable = m.spill.frontierInTable;
+      this.spill.onDiskInTable = m.spill.onDiskInTable;
       this.diskParents = store.parents();
     }
     return readChunks(gen, 'frontier', this.shared);

@@ -2,32 +2,52 @@
  * The search past its memory budget: what the coordinator (./bfs.ts) does with the in-memory seen-table once the
  * fingerprints live on disk (checker/store/disk-seen.ts). docs/design.md, "Past RAM", has the whole argument.
  *
- * From the spill on, while level k is expanded the table holds the level's own states F_k (the parents: the
- * frontier chunks name them by slot) and the candidates the expansion inserts (marked in the level's mark bitmap).
- * A candidate that is not in the table may still be an older state: that is decided at the end of the level, by
- * sorting the candidates and merging them against the runs on disk. Nothing else changes: an old state met again is
- * dropped before anything depends on it being new (it is not expanded, and its invariants held when it was new),
- * and a new state's parent link is lowered within the level exactly as in memory, so counts, depth, parent links
- * and traces are those of an in-memory run.
+ * From the spill on, the table holds three kinds of states, told apart by the two mark bitmaps:
+ * - the level being expanded, F_k (marked in the other half: the frontier chunks name them by slot);
+ * - the candidates the expansion inserts (marked in the level's half);
+ * - a cache of older states, already on disk (unmarked): the states of the previous levels that are still in the
+ *   table. A successor that hits one is old, as in memory, and costs nothing more; most duplicates of a BFS are
+ *   states of the last few levels, so the cache keeps most of them from becoming candidates.
+ * A candidate not in the table may still be an older state: that is decided at the end of the level, by sorting
+ * the candidates and merging them against the runs on disk. Nothing else changes: an old state met again is dropped
+ * before anything depends on it being new (it is not expanded, and its invariants held when it was new), and a new
+ * state's parent link is lowered within the level exactly as in memory, so counts, depth, parent links and traces
+ * are those of an in-memory run.
  *
- * When the table fills in the middle of a level, the candidates are checked against the disk early (`purge`) and
- * the old ones dropped; the true new ones stay, with their marks, so that their parents can still be lowered.
+ * At the end of a level nothing is moved: the new states stay where they are (the next F), the old candidates are
+ * unmarked (they join the cache) and dropped from the next frontier. The table is emptied and refilled (`rebuild`)
+ * only when it fills: first by dropping the cache; if that is not enough, the candidates are also checked against
+ * the disk early and the old ones dropped; the new ones stay, with their marks, so their parents can still be lowered.
  */
 import { MemoryBudgetError } from '../errors.ts';
 import { filterChunk, type Chunk } from '../store/frontier.ts';
 import type { SeenTable } from '../store/seen-table.ts';
-import { DiskSeenStore, sortFingerprints } from '../store/disk-seen.ts';
+import { DiskSeenStore } from '../store/disk-seen.ts';
+import { sortedOrder } from '../store/sort-records.ts';
 import { formatBytes } from '../units.ts';
 
+/** A state in the per-level merge: [fp low, fp high, parent's fp low, parent's fp high (0/0: none), slot]. */
+const REC = 5;
+
+function record(table: SeenTable, slot: number, recs: Uint32Array, i: number): void {
+  const r = REC * i;
+  const parent = table.parentOf(slot);
+  recs[r] = table.low(slot);
+  recs[r + 1] = table.high(slot);
+  recs[r + 2] = parent >= 0 ? table.low(parent) : 0;
+  recs[r + 3] = parent >= 0 ? table.high(parent) : 0;
+  recs[r + 4] = slot;
+}
+
 export class Spill {
-  /** How many of the table's states are the level being expanded (already on disk). */
-  frontierInTable = 0;
+  /** How many of the table's states are on disk already (the level being expanded and the cache); the rest are candidates. */
+  onDiskInTable = 0;
   private moved: Int32Array | undefined;
 
   constructor(readonly store: DiskSeenStore) {}
 
   /** States stored so far: those on disk and the candidates of the level (some may turn out to be old). */
-  distinct(table: SeenTable): number { return this.store.states + table.size - this.frontierInTable; }
+  distinct(table: SeenTable): number { return this.store.states + table.size - this.onDiskInTable; }
 
   private movedFor(table: SeenTable): Int32Array {
     if (!this.moved || this.moved.length !== table.capacity) this.moved = new Int32Array(table.capacity);
@@ -41,97 +61,143 @@ export class Spill {
    */
   begin(table: SeenTable, markHalf: number, chunkLists: Chunk[][], fixedWidth: number): void {
     const other = markHalf ^ 1;
-    const cap = table.capacity;
-    let n = 0;
-    for (let s = 0; s < cap; s++) if (table.low(s) !== 0 && !table.isMarked(s, markHalf)) n++;
-    const keys = new Uint32Array(2 * n + 2);
-    let i = 0;
-    for (let s = 0; s < cap; s++) {
-      if (table.low(s) === 0 || table.isMarked(s, markHalf)) continue;
-      keys[2 * i] = table.low(s);
-      keys[2 * i + 1] = table.high(s);
-      i++;
-    }
-    this.store.addLevel(...this.withLinks(table, keys, n, undefined));
+    const { recs, order, count } = this.recordsWhere(table, (s) => !table.isMarked(s, markHalf));
+    this.store.addLevel(...this.withLinks(recs, order, count, undefined));
     let frontier = 0;
     this.rebuild(table, markHalf, chunkLists, fixedWidth, (s) => {
       if (table.isMarked(s, markHalf)) return 1;
       if (table.isMarked(s, other)) { frontier++; return 2; }
       return 0;
     });
-    this.frontierInTable = frontier;
+    this.onDiskInTable = frontier;
     this.checkRoom(table, 'the states of the level being expanded and the new states it found so far');
   }
 
-  /** The sorted fingerprints with their parent links (the parent's fingerprint, 0/0 for an initial state). */
-  private withLinks(table: SeenTable, keys: Uint32Array, count: number, known: Uint8Array | undefined): [Uint32Array, Uint32Array, number] {
-    sortFingerprints(keys, count);
+  /** The records (REC words: fingerprint, parent's fingerprint, slot) of the stored states `pick` says, and their order. */
+  private recordsWhere(table: SeenTable, pick: (slot: number) => boolean): { recs: Uint32Array; order: Uint32Array; count: number } {
+    const cap = table.capacity;
+    let n = 0;
+    for (let s = 0; s < cap; s++) if (table.low(s) !== 0 && pick(s)) n++;
+    const recs = new Uint32Array(REC * n + REC);
+    let i = 0;
+    for (let s = 0; s < cap; s++) if (table.low(s) !== 0 && pick(s)) record(table, s, recs, i++);
+    return { recs, order: sortedOrder(recs, i, REC), count: i };
+  }
+
+  /**
+   * The new states among the records (those not `known`, by rank), in fingerprint order: their fingerprints (the
+   * next run) and their parent links (the next link file: the parent's fingerprint, 0/0 for an initial state), and
+   * how many there are.
+   */
+  private withLinks(recs: Uint32Array, order: Uint32Array, count: number, known: Uint8Array | undefined): [Uint32Array, Uint32Array, number] {
+    const keys = new Uint32Array(2 * count + 2);
     const links = new Uint32Array(4 * count + 4);
     let k = 0;
     for (let i = 0; i < count; i++) {
       if (known && known[i]) continue;
-      const low = keys[2 * i]!, high = keys[2 * i + 1]!;
-      const slot = table.lookup(high | 0, low | 0);
-      const parent = table.parentOf(slot);
-      keys[2 * k] = low;
-      keys[2 * k + 1] = high;
-      links[4 * k] = low;
-      links[4 * k + 1] = high;
-      links[4 * k + 2] = parent >= 0 ? table.low(parent) : 0;
-      links[4 * k + 3] = parent >= 0 ? table.high(parent) : 0;
+      const r = REC * order[i]!;
+      keys[2 * k] = recs[r]!;
+      keys[2 * k + 1] = recs[r + 1]!;
+      for (let w = 0; w < 4; w++) links[4 * k + w] = recs[r + w]!;
       k++;
     }
     return [keys, links, k];
   }
 
-  /** The candidates of the level (marked in `markHalf`), sorted, and which of them the disk already holds. */
-  private candidates(table: SeenTable, markHalf: number): { keys: Uint32Array; count: number; known: Uint8Array } {
-    const cap = table.capacity;
-    const count = table.size - this.frontierInTable;
-    const keys = new Uint32Array(2 * count + 2);
+  /**
+   * The candidates of the level (marked in `markHalf`) as records, their fingerprint order, and which of them (by
+   * rank in that order) the disk already holds. They are found through the mark bitmap, 32 slots a word: a level's candidates are a small part of the
+   * table, so most words are zero.
+   */
+  private candidates(table: SeenTable, markHalf: number): { recs: Uint32Array; order: Uint32Array; count: number; known: Uint8Array } {
+    const count = table.size - this.onDiskInTable;
+    const recs = new Uint32Array(REC * count + REC);
+    const words = table.markWordCount;
     let i = 0;
-    for (let s = 0; s < cap && i < count; s++) {
-      if (table.low(s) === 0 || !table.isMarked(s, markHalf)) continue;
-      keys[2 * i] = table.low(s);
-      keys[2 * i + 1] = table.high(s);
-      i++;
+    for (let w = 0; w < words && i < count; w++) {
+      let bits = table.markWord(markHalf, w);
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        const s = 32 * w + bit;
+        if (table.low(s) !== 0) record(table, s, recs, i++);
+      }
     }
-    sortFingerprints(keys, i);
+    const order = sortedOrder(recs, i, REC);
     const known = new Uint8Array(i + 1);
-    this.store.markKnown(keys, i, known);
-    return { keys, count: i, known };
+    this.store.markKnown(recs, i, known, REC, order);
+    return { recs, order, count: i, known };
   }
 
-  /** Drops, in the middle of a level, the candidates that the disk already holds. */
+  /**
+   * The table is full in the middle of a level (or at its start): drops the cache, and if that does not leave room
+   * for a good part of a level, also the candidates that the disk already holds (a pass over every run).
+   */
   purge(table: SeenTable, markHalf: number, chunkLists: Chunk[][], fixedWidth: number): void {
-    const before = table.size;
-    const { keys, count, known } = this.candidates(table, markHalf);
-    const drop = new Uint8Array(table.capacity);
-    for (let i = 0; i < count; i++) if (known[i]) drop[table.lookup(keys[2 * i + 1]! | 0, keys[2 * i]! | 0)] = 1;
-    this.rebuild(table, markHalf, chunkLists, fixedWidth, (s) => (drop[s] ? 0 : table.isMarked(s, markHalf) ? 1 : 2));
-    // Each purge reads every run: insist that it frees a useful part of the table, or the level cannot be done.
-    if (before - table.size < table.capacity / 16) this.checkRoom(table, 'the states of the level being expanded and its new states', true);
+    const other = markHalf ^ 1;
+    const cap = table.capacity;
+    let frontier = 0, candidates = 0;
+    for (let s = 0; s < cap; s++) {
+      if (table.low(s) === 0) continue;
+      if (table.isMarked(s, markHalf)) candidates++;
+      else if (table.isMarked(s, other)) frontier++;
+    }
+    this.onDiskInTable = frontier;
+    const kind = (s: number) => (table.isMarked(s, markHalf) ? 1 : table.isMarked(s, other) ? 2 : 0);
+    if (frontier + candidates <= table.growAt / 2) {
+      this.rebuild(table, markHalf, chunkLists, fixedWidth, kind);
+      return;
+    }
+    const before = frontier + candidates;
+    const { recs, order, count, known } = this.candidates(table, markHalf);
+    const drop = new Uint8Array(cap);
+    for (let i = 0; i < count; i++) if (known[i]) drop[recs[REC * order[i]! + 4]!] = 1;
+    this.rebuild(table, markHalf, chunkLists, fixedWidth, (s) => (drop[s] ? 0 : kind(s)));
+    // Each such purge reads every run: insist that it frees a useful part of the table, or the level cannot be done.
+    if (before - table.size < cap / 16) this.checkRoom(table, 'the states of the level being expanded and its new states', true);
   }
 
   /**
    * The end of a level: its new states (the candidates the disk does not hold) go to disk as a run and a link
-   * file, and become the whole table (the next level); the frontier chunks of the next level are filtered to them.
-   * Returns how many there are.
+   * file, and stay in the table as the next level; the old candidates are unmarked (they join the cache) and the
+   * frontier chunks of the next level are filtered to the new ones. Returns how many there are.
    */
   endLevel(table: SeenTable, markHalf: number, chunkLists: Chunk[][], fixedWidth: number): number {
-    const { keys, count, known } = this.candidates(table, markHalf);
-    const [k, links, added] = this.withLinks(table, keys, count, known);
+    const { recs, order, count, known } = this.candidates(table, markHalf);
+    const oldSlots: number[] = [];
+    for (let i = 0; i < count; i++) {
+      if (!known[i]) continue;
+      const slot = recs[REC * order[i]! + 4]!;
+      table.unmark(slot, markHalf);
+      oldSlots.push(slot);
+    }
+    if (oldSlots.length > 0) {
+      const moved = this.identityFor(table);
+      for (const slot of oldSlots) moved[slot] = -1;
+      for (const list of chunkLists) for (const c of list) filterChunk(c, fixedWidth, moved);
+      for (const slot of oldSlots) moved[slot] = slot;
+    }
+    const [k, links, added] = this.withLinks(recs, order, count, known);
     this.store.addLevel(k, links, added);
-    const keep = new Uint8Array(table.capacity);
-    for (let i = 0; i < added; i++) keep[table.lookup(k[2 * i + 1]! | 0, k[2 * i]! | 0)] = 1;
-    this.rebuild(table, markHalf, chunkLists, fixedWidth, (s) => (keep[s] ? 2 : 0));
-    this.frontierInTable = added;
+    this.onDiskInTable = table.size;
     return added;
+  }
+
+  /** slot -> slot, for filtering chunks without moving anything (kept the identity between uses). */
+  private identity: Int32Array | undefined;
+
+  private identityFor(table: SeenTable): Int32Array {
+    if (!this.identity || this.identity.length !== table.capacity) {
+      this.identity = new Int32Array(table.capacity);
+      for (let s = 0; s < table.capacity; s++) this.identity[s] = s;
+    }
+    return this.identity;
   }
 
   /**
    * Empties the table and puts back the states `keep` says (0: drop, 1: keep as a candidate of this level, with its
-   * mark and its parent, 2: keep as a state of the level being expanded); remaps the frontier chunks.
+   * mark and its parent, 2: keep as a state of the level being expanded, marked in the other half); remaps the
+   * frontier chunks.
    */
   private rebuild(table: SeenTable, markHalf: number, chunkLists: Chunk[][], fixedWidth: number, keep: (slot: number) => number): void {
     const cap = table.capacity;
@@ -153,7 +219,8 @@ export class Spill {
     for (let j = 0; j < n; j++) {
       const slot = table.insert(saved[4 * j]!, saved[4 * j + 1]!, -1, -1);
       moved[saved[4 * j + 3]!] = slot;
-      if (kinds[saved[4 * j + 3]!] === 1) table.mark(slot, markHalf);
+      // The marks say which kind a state is: the next purge and the end of the level read them.
+      table.mark(slot, kinds[saved[4 * j + 3]!] === 1 ? markHalf : markHalf ^ 1);
     }
     table.flush();
     for (let j = 0; j < n; j++) {

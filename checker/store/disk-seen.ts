@@ -24,11 +24,6 @@ const BLOCK = 1 << 18;
 
 export interface StoredFile { readonly name: string; readonly count: number; readonly bytes: number; readonly sha256: string }
 
-/** Sorts `count` fingerprints held as u32 pairs [low, high, ...] in place (natively, as u64: no comparator calls). */
-export function sortFingerprints(pairs: Uint32Array, count: number): void {
-  new BigUint64Array(pairs.buffer, pairs.byteOffset, count).sort();
-}
-
 /** Streams a sorted run block by block. */
 class RunCursor {
   private readonly reader: FileReader;
@@ -62,6 +57,38 @@ class RunCursor {
 
   next(): void { this.j++; this.load(); }
 
+  /**
+   * Moves to the first fingerprint at or above (high, low), unsigned: whole blocks below it are skipped without
+   * looking at their entries, and the position within a block is found by galloping then binary search. A level's candidates are
+   * far fewer than the fingerprints stored, so this is what keeps the per-level pass cheap.
+   */
+  seek(high: number, low: number): void {
+    if (this.done) return;
+    const u = this.u;
+    for (;;) {
+      const lh = u[2 * this.n - 1]!, ll = u[2 * this.n - 2]!;
+      if (lh > high || (lh === high && ll >= low)) break;
+      this.fill();
+      if (this.n === 0) { this.done = true; this.reader.close(); return; }
+    }
+    // Galloping from the current position: the next candidate is usually a few dozen entries on.
+    let lo = this.j, hi = this.n - 1;
+    for (let step = 1; lo + step < hi; step *= 2) {
+      const at = lo + step;
+      const ah = u[2 * at + 1]!;
+      if (ah > high || (ah === high && u[2 * at]! >= low)) { hi = at; break; }
+      lo = at;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const mh = u[2 * mid + 1]!;
+      if (mh < high || (mh === high && u[2 * mid]! < low)) lo = mid + 1; else hi = mid;
+    }
+    this.j = lo;
+    this.low = u[2 * lo]!;
+    this.high = u[2 * lo + 1]!;
+  }
+
   close(): void { if (!this.done) { this.done = true; this.reader.close(); } }
 }
 
@@ -89,22 +116,19 @@ export class DiskSeenStore {
   path(name: string): string { return join(this.dir, name); }
 
   /**
-   * Marks in `known` the sorted fingerprints (`count` u32 pairs) that some run holds: one merge pass per run,
-   * which stops reading a run once the candidates are used up.
+   * Marks in `known` the fingerprints (`count` records of `stride` u32 words, [low, high, ...], sorted or read in
+   * `order`; `known` by rank) that some run holds: one pass per run, which skips what lies between candidates and
+   * stops once they are used up.
    */
-  markKnown(keys: Uint32Array, count: number, known: Uint8Array): void {
+  markKnown(keys: Uint32Array, count: number, known: Uint8Array, stride = 2, order?: Uint32Array): void {
     if (count === 0) return;
     for (const run of this.runs) {
       const c = new RunCursor(this.path(run.name));
-      let i = 0;
-      let kh = keys[1]!, kl = keys[0]!;
-      while (i < count && !c.done) {
-        const rh = c.high;
-        if (rh < kh || (rh === kh && c.low < kl)) { c.next(); continue; }
-        if (rh === kh && c.low === kl) { known[i] = 1; c.next(); }
-        i++;
-        kh = keys[2 * i + 1]!;
-        kl = keys[2 * i]!;
+      for (let i = 0; i < count && !c.done; i++) {
+        const at = stride * (order ? order[i]! : i);
+        const kh = keys[at + 1]!, kl = keys[at]!;
+        c.seek(kh, kl);
+        if (!c.done && c.high === kh && c.low === kl) known[i] = 1;
       }
       c.close();
     }

@@ -161,6 +161,10 @@ export class SeenTable implements FingerprintSet, ParentLinks {
     return (Atomics.load(this.marks, markHalf * this.markWords + (slot >>> 5)) & (1 << (slot & 31))) !== 0;
   }
 
+  /** Mark words a bitmap has (32 slots each), and word `w` of bitmap `markHalf`: for scanning the marked slots fast. */
+  get markWordCount(): number { return this.markWords; }
+  markWord(markHalf: number, w: number): number { return this.marks[markHalf * this.markWords + w]!; }
+
   clearMarks(markHalf: number): void {
     this.marks.fill(0, markHalf * this.markWords, (markHalf + 1) * this.markWords);
   }
@@ -217,6 +221,9 @@ export class SeenTable implements FingerprintSet, ParentLinks {
 
   /** Marks a slot in mark bitmap `markHalf` (the disk store's rebuild; no worker runs then). */
   mark(slot: number, markHalf: number): void { this.marks[markHalf * this.markWords + (slot >>> 5)]! |= 1 << (slot & 31); }
+
+  /** Clears a slot's mark in mark bitmap `markHalf` (the disk store's end of a level; no worker runs then). */
+  unmark(slot: number, markHalf: number): void { this.marks[markHalf * this.markWords + (slot >>> 5)]! &= ~(1 << (slot & 31)); }
 
   /** The chain of slots from an initial state to `slot`, in behaviour order. */
   parent(slot: number): number { return this.entries[3 * slot + 2]!; }
