@@ -96,7 +96,9 @@ export type ToWorker =
   | { type: 'resume'; table: TableBuffers }
   | { type: 'retable'; table: TableBuffers }
   | ({ type: 'simulate' } & SimulateOrder)
-  | { type: 'simResume'; table: TableBuffers | undefined };
+  | { type: 'simResume'; table: TableBuffers | undefined }
+  | { type: 'mergeCollect'; table: TableBuffers; markHalf: number; from: number; to: number }
+  | { type: 'mergeKnown'; runs: { path: string; count: number }[]; recs: Uint32Array; order: Uint32Array; known: Uint8Array; from: number; to: number };
 
 /** An error inside a worker, as it crosses to the coordinator. */
 export interface WorkerError {
@@ -114,4 +116,6 @@ export type FromWorker =
   | { type: 'lassos'; findings: { instance: number; lasso: Lasso }[] }
   | { type: 'simPaused' }
   | { type: 'simDone' }
+  | { type: 'mergeCollected'; recs: Uint32Array }
+  | { type: 'mergeKnownDone' }
   | WorkerError;

@@ -13,6 +13,7 @@ import { loadSpec, type LoadedSpec } from '../run/load.ts';
 import { Expander } from '../search/expander.ts';
 import { entriesBetween, pieceBounds, piecesPerChunk } from '../store/frontier.ts';
 import { SeenTable } from '../store/seen-table.ts';
+import { collectMarked, markKnownRange } from '../store/disk-merge.ts';
 import { Coord, type FromWorker, type LevelOrder, type LivenessOrder, type ToWorker } from './protocol.ts';
 import { checkPattern, Workspace } from '../liveness/check.ts';
 import { BehaviourGraph } from '../liveness/graph.ts';
@@ -63,6 +64,17 @@ export async function runWorker(): Promise<void> {
       if (msg.type === 'liveness') { send({ type: 'lassos', findings: checkClaimed(msg, coord) }); continue; }
       if (msg.type === 'retable' || msg.type === 'resume') { expander.table = new SeenTable(msg.table); continue; }
       if (msg.type === 'simResume') throw new Error('simResume outside a simulation');
+      // The per-level merge past the spill (checker/search/spill.ts), shared: this worker's part of it.
+      if (msg.type === 'mergeCollect') {
+        const recs = collectMarked(new SeenTable(msg.table), msg.markHalf, msg.from, msg.to);
+        port.postMessage({ type: 'mergeCollected', recs } satisfies FromWorker, [recs.buffer as ArrayBuffer]);
+        continue;
+      }
+      if (msg.type === 'mergeKnown') {
+        markKnownRange(msg.runs, msg.recs, msg.order, msg.from, msg.to, msg.known);
+        send({ type: 'mergeKnownDone' });
+        continue;
+      }
       await expandLevel(expander, msg, coord, fixedWidth, next, send);
     }
   } catch (e) {

@@ -36,7 +36,7 @@ import { DiskIo, diskFailure } from '../store/disk-files.ts';
 import { DiskSeenStore, type StoredFile } from '../store/disk-seen.ts';
 import { checkIdentity, CheckpointError, readArray, readCheckpoint, readChunks, restoreSpillFiles, specIdentity, writeCheckpoint, type CheckpointIdentity } from '../store/checkpoint.ts';
 import { frozenLinks } from '../store/frozen-links.ts';
-import { Spill } from './spill.ts';
+import { Spill, type MergeCrew } from './spill.ts';
 
 /** What expanding one level gave: counts, violation candidates, the next level, and (after a stop) what is left. */
 interface LevelResult {
@@ -63,6 +63,7 @@ export function errorFromWorker(m: WorkerError): CheckerError {
     return e;
   }
   if (m.exitCode === ExitCode.memory) return new MemoryBudgetError(m.message);
+  if (m.exitCode === ExitCode.disk) return new DiskError(m.message);
   if (m.exitCode === ExitCode.system) return new InternalError(m.message);
   return new CheckerError(m.message, m.exitCode as ExitCodeValue);
 }
@@ -171,7 +172,7 @@ export class BfsSearch {
           this.queue = level.remaining + statesIn(level.chunks);
           break;
         }
-        if (this.spill) this.spill.endLevel(this.table, this.markHalf, [level.chunks], this.model.codec.fixedWidth);
+        if (this.spill) await this.spill.endLevel(this.table, this.markHalf, [level.chunks], this.model.codec.fixedWidth, this.mergeCrew());
         found = this.decide(level.candidates, violations);
         this.spares.push(...chunks);
         chunks = level.chunks;
@@ -560,6 +561,37 @@ export class BfsSearch {
       candidates: results.flatMap((r) => r.candidates),
       chunks: results.flatMap((r) => r.chunks),
       remaining: statesIn(chunks.slice(claimed)),
+    };
+  }
+
+  /**
+   * The workers, to share the per-level merge past the spill (./spill.ts), when this run has them: each is given a
+   * part of the mark bitmap to collect, then a range of the sorted candidates to look up in the runs on disk.
+   */
+  private mergeCrew(): MergeCrew | undefined {
+    const handles = this.handles;
+    if (handles.length < 2) return undefined;
+    const table = this.table.buffers;
+    return {
+      size: handles.length,
+      minCandidates: handles.length * (this.opts.parallelThreshold ?? PARALLEL_MIN_STATES),
+      collect: async (markHalf, parts) => {
+        parts.forEach(([from, to], i) => this.post(handles[i]!, { type: 'mergeCollect', table, markHalf, from, to }));
+        const out: Uint32Array[] = [];
+        for (const h of handles) {
+          const m = await this.receive(h);
+          if (m.type !== 'mergeCollected') throw new InternalError(`a worker answered ${m.type} to a merge order`);
+          out.push(m.recs);
+        }
+        return out;
+      },
+      markKnown: async (runs, recs, order, known, parts) => {
+        parts.forEach(([from, to], i) => this.post(handles[i]!, { type: 'mergeKnown', runs, recs, order, known, from, to }));
+        for (const h of handles) {
+          const m = await this.receive(h);
+          if (m.type !== 'mergeKnownDone') throw new InternalError(`a worker answered ${m.type} to a merge order`);
+        }
+      },
     };
   }
 

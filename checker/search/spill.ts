@@ -24,19 +24,32 @@ import { filterChunk, type Chunk } from '../store/frontier.ts';
 import type { SeenTable } from '../store/seen-table.ts';
 import { DiskSeenStore } from '../store/disk-seen.ts';
 import { sortedOrder } from '../store/sort-records.ts';
+import { collectMarked, markKnownRange, REC, writeRecord } from '../store/disk-merge.ts';
 import { formatBytes } from '../units.ts';
 
-/** A state in the per-level merge: [fp low, fp high, parent's fp low, parent's fp high (0/0: none), slot]. */
-const REC = 5;
+/**
+ * Worker threads that can share the per-level merge (bfs.ts gives one when the run has workers): each runs
+ * checker/store/disk-merge.ts on the part it is given, while the main thread waits.
+ */
+export interface MergeCrew {
+  readonly size: number;
+  /** Fewer candidates than this are merged by the main thread alone (handing out work costs a round trip). */
+  readonly minCandidates: number;
+  /** The candidate records of mark words [from, to) of each part, one array per part, in part order. */
+  collect(markHalf: number, parts: [number, number][]): Promise<Uint32Array[]>;
+  /** markKnownRange over each part (ranks [from, to)); recs, order and known in shared memory. */
+  markKnown(runs: { path: string; count: number }[], recs: Uint32Array, order: Uint32Array, known: Uint8Array, parts: [number, number][]): Promise<void>;
+}
 
-function record(table: SeenTable, slot: number, recs: Uint32Array, i: number): void {
-  const r = REC * i;
-  const parent = table.parentOf(slot);
-  recs[r] = table.low(slot);
-  recs[r + 1] = table.high(slot);
-  recs[r + 2] = parent >= 0 ? table.low(parent) : 0;
-  recs[r + 3] = parent >= 0 ? table.high(parent) : 0;
-  recs[r + 4] = slot;
+interface Candidates { recs: Uint32Array; order: Uint32Array; count: number; known: Uint8Array }
+
+/** [0, n) cut into `k` consecutive ranges. */
+function split(n: number, k: number): [number, number][] {
+  return Array.from({ length: k }, (_, i) => [Math.floor((n * i) / k), Math.floor((n * (i + 1)) / k)] as [number, number]);
+}
+
+function sharedCopy<T extends Uint32Array | Uint8Array>(make: (b: SharedArrayBuffer) => T, bytes: number): T {
+  return make(new SharedArrayBuffer(Math.max(bytes, 8)));
 }
 
 export class Spill {
@@ -80,7 +93,7 @@ export class Spill {
     for (let s = 0; s < cap; s++) if (table.low(s) !== 0 && pick(s)) n++;
     const recs = new Uint32Array(REC * n + REC);
     let i = 0;
-    for (let s = 0; s < cap; s++) if (table.low(s) !== 0 && pick(s)) record(table, s, recs, i++);
+    for (let s = 0; s < cap; s++) if (table.low(s) !== 0 && pick(s)) writeRecord(table, s, recs, i++);
     return { recs, order: sortedOrder(recs, i, REC), count: i };
   }
 
@@ -106,27 +119,30 @@ export class Spill {
 
   /**
    * The candidates of the level (marked in `markHalf`) as records, their fingerprint order, and which of them (by
-   * rank in that order) the disk already holds. They are found through the mark bitmap, 32 slots a word: a level's candidates are a small part of the
-   * table, so most words are zero.
+   * rank in that order) the disk already holds.
    */
-  private candidates(table: SeenTable, markHalf: number): { recs: Uint32Array; order: Uint32Array; count: number; known: Uint8Array } {
-    const count = table.size - this.onDiskInTable;
-    const recs = new Uint32Array(REC * count + REC);
-    const words = table.markWordCount;
-    let i = 0;
-    for (let w = 0; w < words && i < count; w++) {
-      let bits = table.markWord(markHalf, w);
-      while (bits !== 0) {
-        const bit = 31 - Math.clz32(bits & -bits);
-        bits &= bits - 1;
-        const s = 32 * w + bit;
-        if (table.low(s) !== 0) record(table, s, recs, i++);
-      }
-    }
-    const order = sortedOrder(recs, i, REC);
-    const known = new Uint8Array(i + 1);
-    this.store.markKnown(recs, i, known, REC, order);
-    return { recs, order, count: i, known };
+  private candidates(table: SeenTable, markHalf: number): Candidates {
+    const recs = collectMarked(table, markHalf, 0, table.markWordCount);
+    const count = recs.length / REC;
+    const order = sortedOrder(recs, count, REC);
+    const known = new Uint8Array(count + 1);
+    markKnownRange(this.store.runFiles(), recs, order, 0, count, known);
+    return { recs, order, count, known };
+  }
+
+  /** The same, with worker threads sharing the collection and the pass over the runs. */
+  private async candidatesShared(table: SeenTable, markHalf: number, crew: MergeCrew): Promise<Candidates> {
+    const parts = await crew.collect(markHalf, split(table.markWordCount, crew.size));
+    const words = parts.reduce((n, p) => n + p.length, 0);
+    const recs = sharedCopy((b) => new Uint32Array(b), 4 * words);
+    let at = 0;
+    for (const p of parts) { recs.set(p, at); at += p.length; }
+    const count = words / REC;
+    const order = sharedCopy((b) => new Uint32Array(b), 4 * count);
+    order.set(sortedOrder(recs, count, REC));
+    const known = sharedCopy((b) => new Uint8Array(b), count + 1);
+    await crew.markKnown(this.store.runFiles(), recs, order, known, split(count, crew.size));
+    return { recs, order, count, known };
   }
 
   /**
@@ -162,8 +178,9 @@ export class Spill {
    * file, and stay in the table as the next level; the old candidates are unmarked (they join the cache) and the
    * frontier chunks of the next level are filtered to the new ones. Returns how many there are.
    */
-  endLevel(table: SeenTable, markHalf: number, chunkLists: Chunk[][], fixedWidth: number): number {
-    const { recs, order, count, known } = this.candidates(table, markHalf);
+  async endLevel(table: SeenTable, markHalf: number, chunkLists: Chunk[][], fixedWidth: number, crew?: MergeCrew): Promise<number> {
+    const shared = crew && crew.size > 1 && table.size - this.onDiskInTable >= crew.minCandidates;
+    const { recs, order, count, known } = shared ? await this.candidatesShared(table, markHalf, crew) : this.candidates(table, markHalf);
     const oldSlots: number[] = [];
     for (let i = 0; i < count; i++) {
       if (!known[i]) continue;

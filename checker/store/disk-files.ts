@@ -123,6 +123,9 @@ export class FileReader {
     return got;
   }
 
+  /** Moves the position of the next `read` to byte `position`. */
+  moveTo(position: number): void { this.pos = position; }
+
   /** Reads `into.length` bytes at `position`. */
   readAt(into: Uint8Array, position: number): number {
     try {

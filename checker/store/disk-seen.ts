@@ -18,79 +18,12 @@ import { existsSync, mkdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParentLinks } from './types.ts';
 import { diskFailure, DiskIo, FileReader, FileWriter } from './disk-files.ts';
+import { RunCursor } from './disk-merge.ts';
 
-/** Fingerprints per block read from a run (2 MiB). */
+/** Fingerprints per block written by a merge (2 MiB). */
 const BLOCK = 1 << 18;
 
 export interface StoredFile { readonly name: string; readonly count: number; readonly bytes: number; readonly sha256: string }
-
-/** Streams a sorted run block by block. */
-class RunCursor {
-  private readonly reader: FileReader;
-  private readonly bytes = new Uint8Array(BLOCK * 8);
-  private readonly u = new Uint32Array(this.bytes.buffer);
-  private n = 0;
-  private j = 0;
-  done = false;
-  high = 0;
-  low = 0;
-
-  constructor(path: string) {
-    this.reader = new FileReader(path);
-    this.fill();
-    this.load();
-  }
-
-  private fill(): void {
-    this.n = this.reader.read(this.bytes) >>> 3;
-    this.j = 0;
-  }
-
-  private load(): void {
-    if (this.j >= this.n) {
-      this.fill();
-      if (this.n === 0) { this.done = true; this.reader.close(); return; }
-    }
-    this.low = this.u[2 * this.j]!;
-    this.high = this.u[2 * this.j + 1]!;
-  }
-
-  next(): void { this.j++; this.load(); }
-
-  /**
-   * Moves to the first fingerprint at or above (high, low), unsigned: whole blocks below it are skipped without
-   * looking at their entries, and the position within a block is found by galloping then binary search. A level's candidates are
-   * far fewer than the fingerprints stored, so this is what keeps the per-level pass cheap.
-   */
-  seek(high: number, low: number): void {
-    if (this.done) return;
-    const u = this.u;
-    for (;;) {
-      const lh = u[2 * this.n - 1]!, ll = u[2 * this.n - 2]!;
-      if (lh > high || (lh === high && ll >= low)) break;
-      this.fill();
-      if (this.n === 0) { this.done = true; this.reader.close(); return; }
-    }
-    // Galloping from the current position: the next candidate is usually a few dozen entries on.
-    let lo = this.j, hi = this.n - 1;
-    for (let step = 1; lo + step < hi; step *= 2) {
-      const at = lo + step;
-      const ah = u[2 * at + 1]!;
-      if (ah > high || (ah === high && u[2 * at]! >= low)) { hi = at; break; }
-      lo = at;
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const mh = u[2 * mid + 1]!;
-      if (mh < high || (mh === high && u[2 * mid]! < low)) lo = mid + 1; else hi = mid;
-    }
-    this.j = lo;
-    this.low = u[2 * lo]!;
-    this.high = u[2 * lo + 1]!;
-  }
-
-  close(): void { if (!this.done) { this.done = true; this.reader.close(); } }
-}
 
 export class DiskSeenStore {
   runs: StoredFile[] = [];
@@ -115,24 +48,8 @@ export class DiskSeenStore {
 
   path(name: string): string { return join(this.dir, name); }
 
-  /**
-   * Marks in `known` the fingerprints (`count` records of `stride` u32 words, [low, high, ...], sorted or read in
-   * `order`; `known` by rank) that some run holds: one pass per run, which skips what lies between candidates and
-   * stops once they are used up.
-   */
-  markKnown(keys: Uint32Array, count: number, known: Uint8Array, stride = 2, order?: Uint32Array): void {
-    if (count === 0) return;
-    for (const run of this.runs) {
-      const c = new RunCursor(this.path(run.name));
-      for (let i = 0; i < count && !c.done; i++) {
-        const at = stride * (order ? order[i]! : i);
-        const kh = keys[at + 1]!, kl = keys[at]!;
-        c.seek(kh, kl);
-        if (!c.done && c.high === kh && c.low === kl) known[i] = 1;
-      }
-      c.close();
-    }
-  }
+  /** The runs as the per-level merge reads them (checker/store/disk-merge.ts), possibly from worker threads. */
+  runFiles(): { path: string; count: number }[] { return this.runs.map((r) => ({ path: this.path(r.name), count: r.count })); }
 
   /**
    * Adds a level's new states: their sorted fingerprints (u32 pairs) become a run, and their parent links
