@@ -12,10 +12,16 @@
  * - `kill -9` of a node in the middle of a run stops the coordinator within the stated timeout with the message,
  *   the statistics so far and exit 155, never "No error has been found"; so does a NATS server restart, after
  *   which the nodes reconnect by themselves and take the next run.
+ * - with --checkpoint (written at every level here, --checkpoint-every 0), `kill -9` of a node mid-run followed
+ *   by a replacement node, and `kill -9` of the coordinator followed by --resume, end with exactly the output of
+ *   the uninterrupted single-machine run (whose counts are TLC's, or the fixture's hand analysis, checked here
+ *   too); with no replacement within --nats-rejoin-timeout the run stops with exit 155, never "holds", keeping the
+ *   checkpoint, and --resume then finishes it; a corrupt or truncated checkpoint is refused with exit 64, the code
+ *   of the one-machine resume's refusal.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, runCli } from './cli-helpers.ts';
 import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
@@ -184,6 +190,129 @@ describe('faults', () => {
       expect(a.log()).toMatch(/aborted by the coordinator|went silent/);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 60_000);
+});
+
+describe('checkpoints and recovery (--checkpoint, --resume)', () => {
+  let own: NatsServer;
+  beforeAll(async () => { own = await startNatsServer(); });
+  afterAll(async () => { await own?.stop(); });
+
+  /** Waits until the checkpoint in `dir` is of generation `g` or later (a level boundary written and committed). */
+  async function untilGeneration(dir: string, g: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        if ((JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { generation: number }).generation >= g) return;
+      } catch { /* not yet written */ }
+      if (Date.now() > deadline) throw new Error(`no checkpoint of generation ${g} in ${dir}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  // TLC's counts for filter N=4 (the spec's expectation: 14,844 distinct); the fixture's hand analysis for the grid.
+  const filter = { spec: 'specs/filter.ts', args: ['--config', 'N4'], expect: [/As expected/, /14,844 distinct states found/, /depth of the complete state graph search is 37/] };
+  const grid = { spec: 'test/fixtures/grid-deadlock.ts', args: [] as string[], expect: [/Deadlock reached/, /has 61 states/, /1,861 states generated, 961 distinct states found/] };
+  const single = async (c: typeof filter) => {
+    const r = await runCli([c.spec, ...c.args, '--workers', '1']);
+    for (const e of c.expect) expect(r.stdout).toMatch(e);
+    return r;
+  };
+
+  it('kill -9 of a node mid-run: the coordinator waits for a replacement, rolls every node back, and ends as an uninterrupted run', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    const started = await Promise.all([0, 1, 2].map(() => startNode(own.url)));
+    let spare: ServeNode | undefined;
+    try {
+      const reference = await single(filter);
+      const run = runCli([filter.spec, ...filter.args, '--nats', own.url, '--nodes', '3', '--nats-timeout', '1', '--checkpoint', dir, '--checkpoint-every', '0'], { timeoutMs: 30_000 });
+      await untilGeneration(dir, 12); // past level 12 of 37: the next levels are under way
+      await started[1]!.kill9();
+      spare = await startNode(own.url);
+      const r = await run;
+      expect(r.stderr).toMatch(/^tlats: node \d \(.* pid \d+\) stopped answering: nothing from it for 1 s \(--nats-timeout\) while (expanding level \d+|closing level \d+|writing the checkpoint of depth \d+)\.\n/);
+      expect(r.stderr).toMatch(/Waiting up to 60 s \(--nats-rejoin-timeout\) for 3 idle nodes .*, then every node goes back to the checkpoint of depth (1[2-9]|[2-3]\d) in /);
+      expect(comparable(r.stdout)).toBe(comparable(reference.stdout));
+      expect(r.code).toBe(reference.code);
+      expect(spare.log()).toMatch(/node \d of 3/);
+    } finally {
+      await Promise.all([...started, spare].map((n) => n?.stop()));
+    }
+  }, 60_000);
+
+  it('no replacement within --nats-rejoin-timeout: exit 155, never "holds", the checkpoint kept; --resume then finishes the run', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    const started = await Promise.all([0, 1].map(() => startNode(own.url)));
+    let spare: ServeNode | undefined;
+    try {
+      const reference = await single(grid);
+      const run = runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--nats-timeout', '1', '--nats-rejoin-timeout', '2', '--checkpoint', dir, '--checkpoint-every', '0'], { timeoutMs: 30_000 });
+      await untilGeneration(dir, 20);
+      await started[0]!.kill9();
+      const r = await run;
+      expect(r.code).toBe(155);
+      expect(r.stdout).toMatch(/Error: node 0 \(.*\) stopped answering: .*, and only 1 of the 2 nodes asked for \(--nodes\) answered at nats:\/\/127\.0\.0\.1:\d+ within 2 s \(--nats-rejoin-timeout\) to take its place\. The checkpoint of depth \d+ in .* is kept: once 2 nodes serve, resume with `tlats test\/fixtures\/grid-deadlock\.ts --nats nats:\/\/127\.0\.0\.1:\d+ --nodes 2 --resume .*`\./);
+      expect(r.stdout).toMatch(/states may have been lost, so nothing is claimed to hold/);
+      expect(r.stdout).not.toMatch(/No error has been found|Deadlock reached/);
+      spare = await startNode(own.url);
+      const resumed = await runCli(['--nats', own.url, '--nodes', '2', '--resume', dir, '--nats-rejoin-timeout', '10']);
+      expect(resumed.stderr).toBe('');
+      expect(comparable(resumed.stdout)).toBe(comparable(reference.stdout));
+      expect(resumed.code).toBe(reference.code);
+    } finally {
+      await Promise.all([...started, spare].map((n) => n?.stop()));
+    }
+  }, 60_000);
+
+  it('kill -9 of the coordinator, then --resume with the same nodes: the output of an uninterrupted run; a corrupt checkpoint is refused', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    const started = await Promise.all([0, 1, 2].map(() => startNode(own.url)));
+    try {
+      const reference = await single(grid);
+      const run = runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--nats-timeout', '1', '--checkpoint', dir, '--checkpoint-every', '0'], {
+        timeoutMs: 30_000,
+        started: (child) => { void untilGeneration(dir, 25).then(() => child.kill('SIGKILL'), () => {}); },
+      });
+      const killed = await run;
+      expect(killed.signal).toBe('SIGKILL');
+      expect(killed.stdout).not.toMatch(/Deadlock reached/);
+      const saved = join(dirname(dir), 'saved');
+      cpSync(dir, saved, { recursive: true });
+      // The nodes drop the dead coordinator's run after --nats-timeout (1 s); the resume waits for them.
+      const resumed = await runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', dir]);
+      expect(resumed.stderr).toBe('');
+      expect(comparable(resumed.stdout)).toBe(comparable(reference.stdout));
+      expect(resumed.code).toBe(reference.code);
+
+      // The same checkpoint with one byte changed, or cut short: refused before any node is asked, exit 64.
+      const gen = readdirSync(saved).find((f) => f.startsWith('gen-'))!;
+      const file = join(saved, gen, 'owned-1.bin');
+      const bytes = readFileSync(file);
+      bytes[bytes.length >> 1] ^= 0xff;
+      writeFileSync(file, bytes);
+      const corrupt = await runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', saved]);
+      expect(corrupt.code).toBe(64);
+      expect(corrupt.stderr).toMatch(/--resume .*saved: the checkpoint is corrupt: .*owned-1\.bin does not have the content the manifest records \(SHA-256 differs\)/);
+      truncateSync(file, 8);
+      const truncated = await runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', saved]);
+      expect(truncated.code).toBe(64);
+      expect(truncated.stderr).toMatch(/the checkpoint is truncated or corrupt: .*owned-1\.bin has 8 bytes, the manifest says \d+/);
+      const [otherK, oneMachine, rejoinAlone] = await Promise.all([
+        runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--resume', dir]),
+        runCli([grid.spec, '--resume', dir]),
+        runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--nats-rejoin-timeout', '5']),
+      ]);
+      expect(rejoinAlone.code).toBe(64);
+      expect(rejoinAlone.stderr).toMatch(/--nats-rejoin-timeout goes with --checkpoint DIR \(or --resume DIR\): without a checkpoint a lost node ends the run \(exit 155\)/);
+      expect(otherK.code).toBe(64);
+      expect(otherK.stderr).toMatch(/written by a run on 3 nodes and this one asks for 2 \(--nodes\): resume it with --nodes 3/);
+      expect(oneMachine.code).toBe(64);
+      expect(oneMachine.stderr).toMatch(/written by a distributed run on 3 nodes: resume it with --nats URL --nodes 3/);
+      for (const r of [corrupt, truncated, otherK, oneMachine, rejoinAlone]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |internal error|No error/);
+      expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
+    } finally {
+      await Promise.all(started.map((n) => n.stop()));
     }
   }, 60_000);
 });
