@@ -19,7 +19,7 @@
  *   checkpoint, and --resume then finishes it; a corrupt or truncated checkpoint is refused with exit 64, the code
  *   of the one-machine resume's refusal.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,12 +247,12 @@ describe('checkpoints and recovery (--checkpoint, --resume)', () => {
     let spare: ServeNode | undefined;
     try {
       const reference = await single(grid);
-      const run = runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--nats-timeout', '1', '--nats-rejoin-timeout', '2', '--checkpoint', dir, '--checkpoint-every', '0'], { timeoutMs: 30_000 });
+      const run = runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--nats-timeout', '1', '--nats-rejoin-timeout', '1', '--checkpoint', dir, '--checkpoint-every', '0'], { timeoutMs: 30_000 });
       await untilGeneration(dir, 20);
       await started[0]!.kill9();
       const r = await run;
       expect(r.code).toBe(155);
-      expect(r.stdout).toMatch(/Error: node 0 \(.*\) stopped answering: .*, and only 1 of the 2 nodes asked for \(--nodes\) answered at nats:\/\/127\.0\.0\.1:\d+ within 2 s \(--nats-rejoin-timeout\) to take its place\. The checkpoint of depth \d+ in .* is kept: once 2 nodes serve, resume with `tlats test\/fixtures\/grid-deadlock\.ts --nats nats:\/\/127\.0\.0\.1:\d+ --nodes 2 --resume .*`\./);
+      expect(r.stdout).toMatch(/Error: node \d \(.*\) stopped answering: .*, and only 1 of the 2 nodes asked for \(--nodes\) answered at nats:\/\/127\.0\.0\.1:\d+ within 1 s \(--nats-rejoin-timeout\) to take its place\. The checkpoint of depth \d+ in .* is kept: once 2 nodes serve, resume with `tlats test\/fixtures\/grid-deadlock\.ts --nats nats:\/\/127\.0\.0\.1:\d+ --nodes 2 --resume .*`\./);
       expect(r.stdout).toMatch(/states may have been lost, so nothing is claimed to hold/);
       expect(r.stdout).not.toMatch(/No error has been found|Deadlock reached/);
       spare = await startNode(own.url);
@@ -277,8 +277,9 @@ describe('checkpoints and recovery (--checkpoint, --resume)', () => {
       const killed = await run;
       expect(killed.signal).toBe('SIGKILL');
       expect(killed.stdout).not.toMatch(/Deadlock reached/);
-      const saved = join(dirname(dir), 'saved');
+      const saved = join(dirname(dir), 'saved'), cut = join(dirname(dir), 'cut');
       cpSync(dir, saved, { recursive: true });
+      cpSync(dir, cut, { recursive: true });
       // The nodes drop the dead coordinator's run after --nats-timeout (1 s); the resume waits for them.
       const resumed = await runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', dir]);
       expect(resumed.stderr).toBe('');
@@ -286,23 +287,24 @@ describe('checkpoints and recovery (--checkpoint, --resume)', () => {
       expect(resumed.code).toBe(reference.code);
 
       // The same checkpoint with one byte changed, or cut short: refused before any node is asked, exit 64.
-      const gen = readdirSync(saved).find((f) => f.startsWith('gen-'))!;
+      // The generation the manifest names (a gen-N+1 folder half-written when the coordinator was killed may be there too).
+      const gen = `gen-${(JSON.parse(readFileSync(join(saved, 'checkpoint.json'), 'utf8')) as { generation: number }).generation}`;
       const file = join(saved, gen, 'owned-1.bin');
       const bytes = readFileSync(file);
       bytes[bytes.length >> 1] ^= 0xff;
       writeFileSync(file, bytes);
-      const corrupt = await runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', saved]);
-      expect(corrupt.code).toBe(64);
-      expect(corrupt.stderr).toMatch(/--resume .*saved: the checkpoint is corrupt: .*owned-1\.bin does not have the content the manifest records \(SHA-256 differs\)/);
-      truncateSync(file, 8);
-      const truncated = await runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', saved]);
-      expect(truncated.code).toBe(64);
-      expect(truncated.stderr).toMatch(/the checkpoint is truncated or corrupt: .*owned-1\.bin has 8 bytes, the manifest says \d+/);
-      const [otherK, oneMachine, rejoinAlone] = await Promise.all([
+      truncateSync(join(cut, gen, 'owned-1.bin'), 8);
+      const [corrupt, truncated, otherK, oneMachine, rejoinAlone] = await Promise.all([
+        runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', saved]),
+        runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', cut]),
         runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--resume', dir]),
         runCli([grid.spec, '--resume', dir]),
         runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--nats-rejoin-timeout', '5']),
       ]);
+      expect(corrupt.code).toBe(64);
+      expect(corrupt.stderr).toMatch(/--resume .*saved: the checkpoint is corrupt: .*owned-1\.bin does not have the content the manifest records \(SHA-256 differs\)/);
+      expect(truncated.code).toBe(64);
+      expect(truncated.stderr).toMatch(/--resume .*cut: the checkpoint is truncated or corrupt: .*owned-1\.bin has 8 bytes, the manifest says \d+/);
       expect(rejoinAlone.code).toBe(64);
       expect(rejoinAlone.stderr).toMatch(/--nats-rejoin-timeout goes with --checkpoint DIR \(or --resume DIR\): without a checkpoint a lost node ends the run \(exit 155\)/);
       expect(otherK.code).toBe(64);
