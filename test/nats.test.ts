@@ -265,6 +265,38 @@ describe('checkpoints and recovery (--checkpoint, --resume)', () => {
     }
   }, 60_000);
 
+  it('a node lost before any checkpoint, with --continue: the search starts again and shows each violation once', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    const started = await Promise.all([0, 1, 2].map(() => startNode(own.url)));
+    let spare: ServeNode | undefined;
+    try {
+      // The fixture's hand analysis: xBelow3 fails at depth 4, the deadlock at 81; 1,681 distinct, 3,281 generated.
+      const reference = await single({
+        spec: 'test/fixtures/grid-violations.ts', args: ['--continue'],
+        expect: [/Invariant xBelow3 is violated\.\nThe shortest behavior that violates it has 4 states/, /Deadlock reached\.\nThe shortest behavior that violates it has 81 states/, /3,281 states generated, 1,681 distinct states found/],
+      });
+      let killing: Promise<void> | undefined;
+      const r = await runCli(['test/fixtures/grid-violations.ts', '--continue', '--nats', own.url, '--nodes', '3', '--nats-timeout', '1', '--checkpoint', dir], {
+        timeoutMs: 30_000,
+        // The first trace is printed at depth 4 of 81: the node goes while the search is under way.
+        started: (_child, output) => {
+          const poll = setInterval(() => {
+            if (!/xBelow3 is violated/.test(output())) return;
+            clearInterval(poll);
+            killing = started[2]!.kill9().then(async () => { spare = await startNode(own.url); });
+          }, 5);
+        },
+      });
+      await killing;
+      expect(r.stderr).toMatch(/then the search starts again from the initial states \(no checkpoint had been written yet\)\.\n$/);
+      expect(comparable(r.stdout)).toBe(comparable(reference.stdout));
+      expect(r.stdout.match(/Invariant xBelow3 is violated/g)).toHaveLength(1);
+      expect(r.code).toBe(reference.code);
+    } finally {
+      await Promise.all([...started, spare].map((n) => n?.stop()));
+    }
+  }, 60_000);
+
   it('kill -9 of the coordinator, then --resume with the same nodes: the output of an uninterrupted run; a corrupt checkpoint is refused', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
     const started = await Promise.all([0, 1, 2].map(() => startNode(own.url)));
