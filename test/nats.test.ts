@@ -270,15 +270,15 @@ describe('checkpoints and recovery (--checkpoint, --resume)', () => {
     const started = await Promise.all([0, 1, 2].map(() => startNode(own.url)));
     let spare: ServeNode | undefined;
     try {
-      // The fixture's hand analysis: xBelow3 fails at depth 4, the deadlock at 81; 1,681 distinct, 3,281 generated.
+      // The fixture's hand analysis: xBelow3 fails at depth 4, the deadlock at 121; 3,721 distinct, 7,321 generated.
       const reference = await single({
         spec: 'test/fixtures/grid-violations.ts', args: ['--continue'],
-        expect: [/Invariant xBelow3 is violated\.\nThe shortest behavior that violates it has 4 states/, /Deadlock reached\.\nThe shortest behavior that violates it has 81 states/, /3,281 states generated, 1,681 distinct states found/],
+        expect: [/Invariant xBelow3 is violated\.\nThe shortest behavior that violates it has 4 states/, /Deadlock reached\.\nThe shortest behavior that violates it has 121 states/, /7,321 states generated, 3,721 distinct states found/],
       });
       let killing: Promise<void> | undefined;
       const r = await runCli(['test/fixtures/grid-violations.ts', '--continue', '--nats', own.url, '--nodes', '3', '--nats-timeout', '1', '--checkpoint', dir], {
         timeoutMs: 30_000,
-        // The first trace is printed at depth 4 of 81: the node goes while the search is under way.
+        // The first trace is printed at depth 4 of 121: the node goes while the search is under way.
         started: (_child, output) => {
           const poll = setInterval(() => {
             if (!/xBelow3 is violated/.test(output())) return;
