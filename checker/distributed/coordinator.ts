@@ -40,6 +40,8 @@ import { checkIdentity, CheckpointError, readArray, readCheckpoint, readChunks, 
 import { DiskIo } from '../store/disk-files.ts';
 import { SeenTable } from '../store/seen-table.ts';
 import type { ParentLinks } from '../store/types.ts';
+import { statesIn } from '../store/frontier.ts';
+import { repartition, type Part } from './repartition.ts';
 import { ClusterCheckpointWriter, clusterSnapshotOf, frontierFile, ownedFile, type ClusterSnapshot } from './cluster-checkpoint.ts';
 import {
   bytesOf, coordSubject, ctlSubject, gatherSubject, json, nodeSubject, PART_END, PART_FRONTIER, PART_OWNED, PART_STATES, RECRUIT, restoreSubject,
@@ -312,7 +314,7 @@ export class NatsSearch {
   private savedSnapshot(dir: string): { snapshot: ClusterSnapshot; gen: string } {
     const { manifest, gen } = readCheckpoint(dir);
     checkIdentity(dir, manifest.identity, this.identity());
-    return { snapshot: clusterSnapshotOf(dir, manifest, this.nodes), gen };
+    return { snapshot: clusterSnapshotOf(dir, manifest), gen };
   }
 
   /** At a level boundary: a checkpoint, if one is asked for and the last is old enough. */
@@ -383,12 +385,19 @@ export class NatsSearch {
     violations.push(...s.violations as Candidate[]);
     // The time of a resumed run counts what it took before; a rollback in this process has it on the clock already.
     if (this.savedDepth === undefined) this.secondsBefore = s.seconds;
-    await Promise.all(s.parts.map((part, i) => this.restoreNode(dir, gen, i, part)));
+    const saved: Part[] = s.parts.map((_, i) => ({ owned: readArray(gen, ownedFile(i), false), frontier: readChunks(gen, frontierFile(i), false) }));
+    const owned = saved.reduce((n, p) => n + p.owned.length / 5, 0), frontier = saved.reduce((n, p) => n + statesIn(p.frontier), 0);
+    if (owned !== s.distinct || frontier !== s.queue) {
+      throw new CheckpointError(`--resume ${dir}: the checkpoint's files hold ${owned} states and a frontier of ${frontier}, and its manifest says ${s.distinct} and ${s.queue}`);
+    }
+    const parts = s.nats.nodes === this.nodes ? saved : repartition(saved, this.nodes, this.model.codec.fixedWidth);
+    if (parts !== saved) process.stderr.write(`tlats: the checkpoint in ${dir} is of ${s.nats.nodes} nodes: its states are dealt out again to ${this.nodes} (--nodes).\n`);
+    await Promise.all(parts.map((part, i) => this.restoreNode(dir, i, part)));
     this.savedDepth = s.depth;
   }
 
   /** Node i's partition of the checkpoint, part by part (each a request, answered once applied). */
-  private async restoreNode(dir: string, gen: string, i: number, part: { owned: number; frontier: number }): Promise<void> {
+  private async restoreNode(dir: string, i: number, part: Part): Promise<void> {
     const subject = restoreSubject(this.runId, i);
     const ask = async (msg: Int32Array): Promise<Uint8Array> => {
       if (this.failure) throw new ClusterFailure(this.failure);
@@ -405,7 +414,7 @@ export class NatsSearch {
       }
       return answer;
     };
-    const owned = readArray(gen, ownedFile(i), false);
+    const owned = part.owned;
     for (let at = 0; at < owned.length; at += 5 * PART_STATES) {
       const body = owned.subarray(at, Math.min(owned.length, at + 5 * PART_STATES));
       const msg = new Int32Array(3 + body.length);
@@ -413,7 +422,7 @@ export class NatsSearch {
       msg.set(body, 3);
       await ask(msg);
     }
-    for (const c of readChunks(gen, frontierFile(i), false)) {
+    for (const c of part.frontier) {
       const used = c[0]!;
       const msg = new Int32Array(3 + used);
       msg[0] = PART_FRONTIER; msg[1] = i; msg[2] = c.length;
@@ -421,8 +430,9 @@ export class NatsSearch {
       await ask(msg);
     }
     const got = unjson<{ owned: number; frontier: number; error?: string }>(await ask(Int32Array.of(PART_END, i, 0, 0)));
-    if (got.owned !== part.owned || got.frontier !== part.frontier) {
-      throw new CheckpointError(`--resume ${dir}: node ${i}'s part of the checkpoint holds ${got.owned} states and a frontier of ${got.frontier}, and the manifest says ${part.owned} and ${part.frontier}`);
+    const frontier = statesIn(part.frontier);
+    if (got.owned !== owned.length / 5 || got.frontier !== frontier) {
+      throw new CheckpointError(`--resume ${dir}: node ${i} holds ${got.owned} states and a frontier of ${got.frontier} after taking its part of the checkpoint, which has ${owned.length / 5} and ${frontier}`);
     }
   }
 
