@@ -230,7 +230,8 @@ export class NatsSearch {
       this.broadcast({ type: 'end' });
     } catch (e) {
       if (e instanceof Interrupt) interrupted = true;
-      else if (e instanceof ClusterFailure) clusterFailed = e.message;
+      // The NATS server lost with a checkpoint written: the failure says how to resume (a rollback's says it already).
+      else if (e instanceof ClusterFailure) clusterFailed = this.opts.checkpoint && !e.message.includes('--resume') ? `${e.message}. ${this.resumeHint()}` : e.message;
       else if (e instanceof DiskError) diskFailed = e.message;
       else {
         if (e instanceof SpecEvalError && e.at && !this.failure) {
@@ -249,6 +250,13 @@ export class NatsSearch {
       coverage: { perInstance: this.coverage, initialGenerated: this.initialGenerated, initialDistinct: this.initialDistinct },
       cluster: this.cluster, clusterFailed,
     };
+  }
+
+  /** What a stopped run with --checkpoint tells the user to do next. */
+  private resumeHint(): string {
+    const c = this.opts.checkpoint!;
+    if (this.savedDepth === undefined) return `No checkpoint had been written yet (--checkpoint-every ${c.everySeconds}): run it again`;
+    return `The checkpoint of depth ${this.savedDepth} in ${c.dir} is kept: once ${this.nodes} nodes serve, resume with \`tlats ${this.opts.nats.specPath ?? this.specFile} --nats ${this.opts.nats.url} --nodes ${this.nodes} --resume ${c.dir}\``;
   }
 
   /** The levels from where the counters stand (fresh: from the initial states). True: bounded by --max-depth. */
@@ -481,10 +489,7 @@ export class NatsSearch {
       if (Date.now() > deadline && offers.size < this.nodes) {
         const few = `only ${offers.size} of the ${this.nodes} nodes asked for (--nodes) answered at ${url} within ${Math.round(waitMs / 1000)} s`;
         if (rollback === undefined) throw new CheckerError(`${few}: start more with \`tlats serve --nats ${url}\``, ExitCode.cluster);
-        const c = this.opts.checkpoint!;
-        throw new ClusterFailure(`${rollback}, and ${few} (--nats-rejoin-timeout) to take its place. ${this.savedDepth === undefined
-          ? `No checkpoint had been written yet (--checkpoint-every ${c.everySeconds}): run it again`
-          : `The checkpoint of depth ${this.savedDepth} in ${c.dir} is kept: once ${this.nodes} nodes serve, resume with \`tlats ${this.opts.nats.specPath ?? this.specFile} --nats ${url} --nodes ${this.nodes} --resume ${c.dir}\``}`);
+        throw new ClusterFailure(`${rollback}, and ${few} (--nats-rejoin-timeout) to take its place. ${this.resumeHint()}`);
       }
     }
     const sha256 = createHash('sha256').update(readFileSync(this.specFile)).digest('hex');
