@@ -95,8 +95,10 @@ export class ClusterCheckpointWriter {
   /** Closes (syncs) every file, then writes the manifest and renames it into place; then drops older generations. */
   commit(identity: CheckpointIdentity, search: ClusterSnapshot): void {
     const files: CheckpointFile[] = [];
-    for (const [name, w] of [...this.open.entries()].sort(([a], [b]) => a.localeCompare(b))) files.push({ name: `${name}.bin`, ...w.close() });
-    this.open.clear();
+    for (const [name, w] of [...this.open.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      files.push({ name: `${name}.bin`, ...w.close() });
+      this.open.delete(name);
+    }
     const manifest: Manifest = {
       format: CHECKPOINT_FORMAT, generation: this.generation, written: new Date().toISOString(), identity,
       search: search as unknown as Record<string, unknown>, files,

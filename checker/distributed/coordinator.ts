@@ -334,11 +334,17 @@ export class NatsSearch {
     const snap: SnapshotInProgress = { writer: new ClusterCheckpointWriter(c.dir, this.diskIo, this.nodes), done: new Map(), bytes: 0 };
     this.snapshot = snap;
     this.broadcast({ type: 'snapshot', depth });
-    await this.waitUntil(() => {
-      if (snap.error !== undefined) throw snap.error;
-      this.raiseErrors();
-      return snap.done.size === this.nodes;
-    }, `writing the checkpoint of depth ${depth}`);
+    try {
+      await this.waitUntil(() => {
+        if (snap.error !== undefined) throw snap.error;
+        this.raiseErrors();
+        return snap.done.size === this.nodes;
+      }, `writing the checkpoint of depth ${depth}`);
+    } catch (e) {
+      // A half-written generation goes (a full disk gets its space back); the previous checkpoint stays valid.
+      if (!(e instanceof NodeLost)) { snap.writer.abandon(); this.snapshot = undefined; }
+      throw e;
+    }
     this.snapshot = undefined;
     const parts = Array.from({ length: this.nodes }, (_, i) => snap.done.get(i)!);
     const owned = parts.reduce((n, p) => n + p.owned, 0), frontier = parts.reduce((n, p) => n + p.frontier, 0);
@@ -352,7 +358,12 @@ export class NatsSearch {
       coverage: [...this.coverage], reported: [...this.reported], violations: [...violations], wireBytes: this.wireBytes,
       messages: this.messages, parts, checkpointBytes: snap.bytes,
     };
-    snap.writer.commit(this.identity(), saved);
+    try {
+      snap.writer.commit(this.identity(), saved);
+    } catch (e) {
+      snap.writer.abandon();
+      throw e;
+    }
     this.savedDepth = depth;
     this.lastCheckpoint = performance.now();
   }
