@@ -12,10 +12,16 @@
  * - `kill -9` of a node in the middle of a run stops the coordinator within the stated timeout with the message,
  *   the statistics so far and exit 155, never "No error has been found"; so does a NATS server restart, after
  *   which the nodes reconnect by themselves and take the next run.
+ * - with --checkpoint (written at every level here, --checkpoint-every 0), `kill -9` of a node mid-run followed
+ *   by a replacement node, and `kill -9` of the coordinator followed by --resume, end with exactly the output of
+ *   the uninterrupted single-machine run (whose counts are TLC's, or the fixture's hand analysis, checked here
+ *   too); with no replacement within --nats-rejoin-timeout the run stops with exit 155, never "holds", keeping the
+ *   checkpoint, and --resume then finishes it; a corrupt or truncated checkpoint is refused with exit 64, the code
+ *   of the one-machine resume's refusal.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, runCli } from './cli-helpers.ts';
 import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
@@ -73,14 +79,17 @@ describe('1, 2 and 3 nodes give the single-machine results', () => {
 describe('wrong input: a clear message and a distinct exit code', () => {
   it('refuses what a distributed run cannot do, before anything runs', async () => {
     const url = 'nats://127.0.0.1:1';
-    const [noNodes, noNats, workers, matrix, temporal, unreachable] = await Promise.all([
+    const [noNodes, noNats, workers, matrix, temporal, unreachable, rejoinAlone] = await Promise.all([
       runCli(['specs/filter.ts', '--config', 'N3', '--nats', url]),
       runCli(['specs/filter.ts', '--config', 'N3', '--nodes', '2']),
       runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2', '--workers', '2']),
       runCli(['specs/filter.ts', '--nats', url, '--nodes', '2']),
       runCli(['specs/filter.ts', '--config', 'N3.starvationFree', '--nats', url, '--nodes', '2']),
       runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2', '--nats-rejoin-timeout', '5']),
     ]);
+    expect(rejoinAlone.code).toBe(64);
+    expect(rejoinAlone.stderr).toMatch(/--nats-rejoin-timeout goes with --checkpoint DIR \(or --resume DIR\): without a checkpoint a lost node ends the run \(exit 155\)/);
     expect(noNodes.code).toBe(64);
     expect(noNodes.stderr).toMatch(/--nats nats:\/\/127\.0\.0\.1:1: say how many nodes with --nodes K \(start each with tlats serve --nats/);
     expect(noNats.code).toBe(64);
@@ -93,7 +102,7 @@ describe('wrong input: a clear message and a distinct exit code', () => {
     expect(temporal.stderr).toMatch(/this run checks temporal properties \(starvationFree\), which need the whole behaviour graph on one machine/);
     expect(unreachable.code).toBe(155);
     expect(unreachable.stderr).toMatch(/--nats nats:\/\/127\.0\.0\.1:1: cannot connect to the NATS server/);
-    for (const r of [noNodes, noNats, workers, matrix, temporal, unreachable]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |internal error/);
+    for (const r of [noNodes, noNats, workers, matrix, temporal, unreachable, rejoinAlone]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |internal error/);
   }, 60_000);
 });
 
@@ -184,6 +193,163 @@ describe('faults', () => {
       expect(a.log()).toMatch(/aborted by the coordinator|went silent/);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 60_000);
+});
+
+describe('checkpoints and recovery (--checkpoint, --resume)', () => {
+  let own: NatsServer;
+  beforeAll(async () => { own = await startNatsServer(); });
+  afterAll(async () => { await own?.stop(); });
+
+  /** Waits until the checkpoint in `dir` is of generation `g` or later (a level boundary written and committed). */
+  async function untilGeneration(dir: string, g: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        if ((JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { generation: number }).generation >= g) return;
+      } catch { /* not yet written */ }
+      if (Date.now() > deadline) throw new Error(`no checkpoint of generation ${g} in ${dir}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  // TLC's counts for filter N=4 (the spec's expectation: 14,844 distinct); the fixture's hand analysis for the grid.
+  const filter = { spec: 'specs/filter.ts', args: ['--config', 'N4'], expect: [/As expected/, /14,844 distinct states found/, /depth of the complete state graph search is 37/] };
+  const grid = { spec: 'test/fixtures/grid-deadlock.ts', args: [] as string[], expect: [/Deadlock reached/, /has 61 states/, /1,861 states generated, 961 distinct states found/] };
+  const single = async (c: typeof filter) => {
+    const r = await runCli([c.spec, ...c.args, '--workers', '1']);
+    for (const e of c.expect) expect(r.stdout).toMatch(e);
+    return r;
+  };
+
+  it('kill -9 of a node mid-run: the coordinator waits for a replacement, rolls every node back, and ends as an uninterrupted run', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    let started: ServeNode[] = [];
+    let spare: ServeNode | undefined;
+    try {
+      // The reference run and the nodes' start at once (each takes a second or two).
+      const [reference, nodes] = await Promise.all([single(filter), Promise.all([0, 1, 2].map(() => startNode(own.url)))]);
+      started = nodes;
+      const run = runCli([filter.spec, ...filter.args, '--nats', own.url, '--nodes', '3', '--nats-timeout', '1', '--checkpoint', dir, '--checkpoint-every', '0'], { timeoutMs: 30_000 });
+      await untilGeneration(dir, 12); // past level 12 of 37: the next levels are under way
+      await started[1]!.kill9();
+      spare = await startNode(own.url);
+      const r = await run;
+      expect(r.stderr).toMatch(/^tlats: node \d \(.* pid \d+\) stopped answering: nothing from it for 1 s \(--nats-timeout\) while (expanding level \d+|closing level \d+|writing the checkpoint of depth \d+)\.\n/);
+      expect(r.stderr).toMatch(/Waiting up to 60 s \(--nats-rejoin-timeout\) for 3 idle nodes .*, then every node goes back to the checkpoint of depth (1[2-9]|[2-3]\d) in /);
+      expect(comparable(r.stdout)).toBe(comparable(reference.stdout));
+      expect(r.code).toBe(reference.code);
+      expect(spare.log()).toMatch(/node \d of 3/);
+    } finally {
+      await Promise.all([...started, spare].map((n) => n?.stop()));
+    }
+  }, 60_000);
+
+  it('no replacement within --nats-rejoin-timeout: exit 155, never "holds", the checkpoint kept; --resume on the one node left finishes the run', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    let started: ServeNode[] = [];
+    try {
+      // The reference run and the nodes' start at once (each takes a second or two).
+      const [reference, nodes] = await Promise.all([single(grid), Promise.all([0, 1].map(() => startNode(own.url)))]);
+      started = nodes;
+      const run = runCli([grid.spec, '--nats', own.url, '--nodes', '2', '--nats-timeout', '1', '--nats-rejoin-timeout', '1', '--checkpoint', dir, '--checkpoint-every', '0'], { timeoutMs: 30_000 });
+      await untilGeneration(dir, 20);
+      await started[0]!.kill9();
+      const r = await run;
+      expect(r.code).toBe(155);
+      expect(r.stdout).toMatch(/Error: node \d \(.*\) stopped answering: .*, and only 1 of the 2 nodes asked for \(--nodes\) answered at nats:\/\/127\.0\.0\.1:\d+ within 1 s \(--nats-rejoin-timeout\) to take its place\. The checkpoint of depth \d+ in .* is kept: once 2 nodes serve, resume with `tlats test\/fixtures\/grid-deadlock\.ts --nats nats:\/\/127\.0\.0\.1:\d+ --nodes 2 --resume .*`\./);
+      expect(r.stdout).toMatch(/states may have been lost, so nothing is claimed to hold/);
+      expect(r.stdout).not.toMatch(/No error has been found|Deadlock reached/);
+      // The survivor alone: the checkpoint's two partitions are dealt out again to one node.
+      const resumed = await runCli(['--nats', own.url, '--nodes', '1', '--resume', dir, '--nats-rejoin-timeout', '10']);
+      expect(resumed.stderr).toMatch(/^tlats: the checkpoint in .* is of 2 nodes: its states are dealt out again to 1 \(--nodes\)\.\n$/);
+      expect(comparable(resumed.stdout)).toBe(comparable(reference.stdout));
+      expect(resumed.code).toBe(reference.code);
+    } finally {
+      await Promise.all(started.map((n) => n.stop()));
+    }
+  }, 60_000);
+
+  it('a node lost before any checkpoint, with --continue: the search starts again and shows each violation once', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    let started: ServeNode[] = [];
+    let spare: ServeNode | undefined;
+    try {
+      // The fixture's hand analysis: xBelow3 fails at depth 4, the deadlock at 121; 3,721 distinct, 7,321 generated.
+      const [reference, nodes] = await Promise.all([single({
+        spec: 'test/fixtures/grid-violations.ts', args: ['--continue'],
+        expect: [/Invariant xBelow3 is violated\.\nThe shortest behavior that violates it has 4 states/, /Deadlock reached\.\nThe shortest behavior that violates it has 121 states/, /7,321 states generated, 3,721 distinct states found/],
+      }), Promise.all([0, 1, 2].map(() => startNode(own.url)))]);
+      started = nodes;
+      let killing: Promise<void> | undefined;
+      const r = await runCli(['test/fixtures/grid-violations.ts', '--continue', '--nats', own.url, '--nodes', '3', '--nats-timeout', '1', '--checkpoint', dir], {
+        timeoutMs: 30_000,
+        // The first trace is printed at depth 4 of 121: the node goes while the search is under way.
+        started: (_child, output) => {
+          const poll = setInterval(() => {
+            if (!/xBelow3 is violated/.test(output())) return;
+            clearInterval(poll);
+            killing = started[2]!.kill9().then(async () => { spare = await startNode(own.url); });
+          }, 5);
+        },
+      });
+      await killing;
+      expect(r.stderr).toMatch(/then the search starts again from the initial states \(no checkpoint had been written yet\)\.\n$/);
+      expect(comparable(r.stdout)).toBe(comparable(reference.stdout));
+      expect(r.stdout.match(/Invariant xBelow3 is violated/g)).toHaveLength(1);
+      expect(r.code).toBe(reference.code);
+    } finally {
+      await Promise.all([...started, spare].map((n) => n?.stop()));
+    }
+  }, 60_000);
+
+  it('kill -9 of the coordinator, then --resume with the same nodes: the output of an uninterrupted run; a corrupt checkpoint is refused', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-ck-')), 'ck');
+    let started: ServeNode[] = [];
+    try {
+      // The reference run and the nodes' start at once (each takes a second or two).
+      const [reference, nodes] = await Promise.all([single(grid), Promise.all([0, 1, 2].map(() => startNode(own.url)))]);
+      started = nodes;
+      const run = runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--nats-timeout', '1', '--checkpoint', dir, '--checkpoint-every', '0'], {
+        timeoutMs: 30_000,
+        started: (child) => { void untilGeneration(dir, 25).then(() => child.kill('SIGKILL'), () => {}); },
+      });
+      const killed = await run;
+      expect(killed.signal).toBe('SIGKILL');
+      expect(killed.stdout).not.toMatch(/Deadlock reached/);
+      const saved = join(dirname(dir), 'saved'), cut = join(dirname(dir), 'cut');
+      cpSync(dir, saved, { recursive: true });
+      cpSync(dir, cut, { recursive: true });
+      // The nodes drop the dead coordinator's run after --nats-timeout (1 s); the resume waits for them.
+      const resumed = await runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', dir]);
+      expect(resumed.stderr).toBe('');
+      expect(comparable(resumed.stdout)).toBe(comparable(reference.stdout));
+      expect(resumed.code).toBe(reference.code);
+
+      // The same checkpoint with one byte changed, or cut short: refused before any node is asked, exit 64.
+      // The generation the manifest names (a gen-N+1 folder half-written when the coordinator was killed may be there too).
+      const gen = `gen-${(JSON.parse(readFileSync(join(saved, 'checkpoint.json'), 'utf8')) as { generation: number }).generation}`;
+      const file = join(saved, gen, 'owned-1.bin');
+      const bytes = readFileSync(file);
+      bytes[bytes.length >> 1] ^= 0xff;
+      writeFileSync(file, bytes);
+      truncateSync(join(cut, gen, 'owned-1.bin'), 8);
+      const [corrupt, truncated, oneMachine] = await Promise.all([
+        runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', saved]),
+        runCli([grid.spec, '--nats', own.url, '--nodes', '3', '--resume', cut]),
+        runCli([grid.spec, '--resume', dir]),
+      ]);
+      expect(corrupt.code).toBe(64);
+      expect(corrupt.stderr).toMatch(/--resume .*saved: the checkpoint is corrupt: .*owned-1\.bin does not have the content the manifest records \(SHA-256 differs\)/);
+      expect(truncated.code).toBe(64);
+      expect(truncated.stderr).toMatch(/--resume .*cut: the checkpoint is truncated or corrupt: .*owned-1\.bin has 8 bytes, the manifest says \d+/);
+      expect(oneMachine.code).toBe(64);
+      expect(oneMachine.stderr).toMatch(/written by a distributed run on 3 nodes: resume it with --nats URL --nodes 3/);
+      for (const r of [corrupt, truncated, oneMachine]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |internal error|No error/);
+      expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
+    } finally {
+      await Promise.all(started.map((n) => n.stop()));
     }
   }, 60_000);
 });

@@ -61,6 +61,8 @@ export interface CliArgs {
   readonly nats?: string;
   readonly nodes?: number;
   readonly natsTimeout?: number;
+  /** With --nats and a checkpoint: seconds to wait for nodes to replace a lost one. */
+  readonly natsRejoinTimeout?: number;
 }
 
 /** A whole number from `min` to `max`, written in decimal digits only. */
@@ -142,6 +144,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     .option('nats', { type: 'string', describe: 'explore on the nodes (tlats serve --nats URL) of the NATS server at URL, e.g. nats://127.0.0.1:4222; with --nodes' })
     .option('nodes', { type: 'string', describe: 'with --nats: how many nodes share the states (by fingerprint)' })
     .option('nats-timeout', { type: 'string', describe: 'with --nats: seconds without a heartbeat after which a node counts as lost (default 10)' })
+    .option('nats-rejoin-timeout', { type: 'string', describe: 'with --nats and --checkpoint: seconds to wait for idle nodes to replace a lost one before the run stops (default 60)' })
     .option('suite', { type: 'string', describe: 'check every spec in FOLDER against its declared expectations' })
     .option('html', { type: 'string', describe: 'write the counterexamples as one self-contained HTML page (a lane per actor) to FILE' })
     .option('itf', { type: 'string', describe: 'write each counterexample as its own ITF trace, CONFIG.PROPERTY.itf.json, into folder DIR' })
@@ -195,6 +198,7 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
     nats: one('nats'),
     nodes: wholeNumber('nodes', one('nodes'), 1, 4096, 'a whole number of nodes from 1 to 4096'),
     natsTimeout: wholeNumber('nats-timeout', one('natsTimeout'), 1, 86400, 'a whole number of seconds from 1 to 86400'),
+    natsRejoinTimeout: wholeNumber('nats-rejoin-timeout', one('natsRejoinTimeout'), 1, 86400, 'a whole number of seconds from 1 to 86400'),
   };
   checkNats(cli);
   for (const k of ['checkpoint', 'resume'] as const) if (cli[k] === '') throw new UsageError(`--${k} needs a folder`);
@@ -226,13 +230,16 @@ export function parseArgs(argv: readonly string[], version: string, columns: num
 /** `--nats URL --nodes K [--nats-timeout S]`: one exhaustive check of one configuration, on the nodes. */
 function checkNats(cli: CliArgs): void {
   if (cli.nats === undefined) {
-    const stray = cli.nodes !== undefined ? 'nodes' : cli.natsTimeout !== undefined ? 'nats-timeout' : undefined;
+    const stray = cli.nodes !== undefined ? 'nodes' : cli.natsTimeout !== undefined ? 'nats-timeout' : cli.natsRejoinTimeout !== undefined ? 'nats-rejoin-timeout' : undefined;
     if (stray) throw new UsageError(`--${stray} goes with --nats URL`);
     return;
   }
   if (cli.nats === '') throw new UsageError('--nats needs the NATS server\'s URL, e.g. --nats nats://127.0.0.1:4222');
   if (cli.nodes === undefined) throw new UsageError(`--nats ${cli.nats}: say how many nodes with --nodes K (start each with tlats serve --nats ${cli.nats})`);
-  const clash = cli.suite !== undefined ? 'suite' : cli.simulate ? 'simulate' : cli.checkpoint !== undefined ? 'checkpoint' : cli.resume !== undefined ? 'resume'
+  if (cli.natsRejoinTimeout !== undefined && cli.checkpoint === undefined && cli.resume === undefined) {
+    throw new UsageError('--nats-rejoin-timeout goes with --checkpoint DIR (or --resume DIR): without a checkpoint a lost node ends the run (exit 155)');
+  }
+  const clash = cli.suite !== undefined ? 'suite' : cli.simulate ? 'simulate'
     : cli.workers !== undefined ? 'workers' : cli.memory !== undefined ? 'memory' : cli.disk !== true ? (cli.disk === false ? 'no-disk' : 'disk') : undefined;
   if (clash) {
     const why = clash === 'workers' ? ' (each node is one thread: start more nodes instead)' : clash === 'memory' || clash === 'disk' || clash === 'no-disk' ? ' (each node keeps its states in memory)' : '';

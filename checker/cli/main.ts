@@ -35,7 +35,7 @@ import { itfFileName, violationItf } from '../output/itf-files.ts';
 import { parseConstArgs } from './constants.ts';
 import { formatList } from './list.ts';
 import { progressPrinter, statusLine } from './progress.ts';
-import { readCheckpoint } from '../store/checkpoint.ts';
+import { CheckpointError, readCheckpoint } from '../store/checkpoint.ts';
 import { DEFAULT_NATS_TIMEOUT } from '../distributed/coordinator.ts';
 import { serveCommand } from './serve.ts';
 
@@ -74,7 +74,7 @@ function baseOptions(args: CliArgs, loaded: LoadedSpec): CheckOptions {
     // Resuming goes on checkpointing into the same folder unless told otherwise.
     checkpoint: args.checkpoint ?? args.resume ? { dir: (args.checkpoint ?? args.resume)!, everySeconds: args.checkpointEvery } : undefined,
     resume: args.resume,
-    nats: args.nats !== undefined ? { url: args.nats, nodes: args.nodes!, timeoutSeconds: args.natsTimeout ?? DEFAULT_NATS_TIMEOUT, specPath: args.spec } : undefined,
+    nats: args.nats !== undefined ? { url: args.nats, nodes: args.nodes!, timeoutSeconds: args.natsTimeout ?? DEFAULT_NATS_TIMEOUT, rejoinTimeoutSeconds: args.natsRejoinTimeout, specPath: args.spec } : undefined,
   };
 }
 
@@ -237,7 +237,13 @@ function initCommand(rest: readonly string[]): number {
 function resumedArgs(args: CliArgs): CliArgs {
   const { manifest } = readCheckpoint(args.resume!);
   const options = (JSON.parse(manifest.identity.model) as { options?: { config?: string } }).options ?? {};
-  return { ...args, spec: args.spec ?? manifest.identity.specFile, config: args.config ?? options.config };
+  // A distributed run's checkpoint (checker/distributed/cluster-checkpoint.ts) is resumed on nodes, a one-machine one here.
+  const nats = (manifest.search as { nats?: { nodes: number; specPath?: string } }).nats;
+  if (nats && args.nats === undefined) {
+    throw new CheckpointError(`--resume ${args.resume}: this checkpoint was written by a distributed run on ${nats.nodes} nodes: resume it with --nats URL --nodes ${nats.nodes}`);
+  }
+  if (!nats && args.nats !== undefined) throw new CheckpointError(`--resume ${args.resume}: this checkpoint was written by a one-machine run: resume it without --nats`);
+  return { ...args, spec: args.spec ?? nats?.specPath ?? manifest.identity.specFile, config: args.config ?? options.config };
 }
 
 async function main(argv: string[]): Promise<number> {

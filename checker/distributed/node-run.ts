@@ -457,6 +457,16 @@ export class NodeRun {
     this.received++;
   }
 
+  /** The next level's frontier, between two levels (what a checkpoint saves of it). */
+  get frontierChunks(): readonly Chunk[] { return this.frontier; }
+
+  /** A frontier chunk from a checkpoint (its used words): appended to the next level's frontier. */
+  restoreChunk(length: number, used: Int32Array): void {
+    const c = new Int32Array(Math.max(length, used.length));
+    c.set(used);
+    this.frontier.push(c);
+  }
+
   /** The parent links of the states of depth at most `upTo`, as [high, low, parent high, parent low, depth] words. */
   links(upTo: number): Int32Array {
     const out: number[] = [];

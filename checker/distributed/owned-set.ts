@@ -86,6 +86,30 @@ export class OwnedSet {
     }
   }
 
+  /** Every stored state as 5 words (high, low, parent high, parent low, depth), in slot order: a checkpoint's part. */
+  entries(): Int32Array {
+    const out = new Int32Array(W * this.size);
+    const w = this.words;
+    let at = 0;
+    for (let s = 0; s < this.capacity; s++) {
+      const b = W * s;
+      if (w[b + LOW] !== 0) { out.set(w.subarray(b, b + W), at); at += W; }
+    }
+    return out;
+  }
+
+  /** Stores entries as `entries` gives them (from a checkpoint): each with its depth and parent as saved. */
+  restore(entries: Int32Array): void {
+    for (let p = 0; p + W <= entries.length; p += W) {
+      const low = entries[p + LOW]!;
+      if (low === 0) throw new Error('a checkpoint entry with a low fingerprint word of 0');
+      if (this.visit(entries[p + HIGH]!, low, entries[p + DEPTH]!) !== NEW) throw new Error('a checkpoint holds the same fingerprint twice');
+      const b = W * this.slot;
+      this.words[b + P_HIGH] = entries[p + P_HIGH]!;
+      this.words[b + P_LOW] = entries[p + P_LOW]!;
+    }
+  }
+
   private grow(): void {
     const old = this.words;
     const oldCap = this.capacity;

@@ -15,7 +15,8 @@ import { connect, type NatsConnection, type Subscription } from 'nats';
 import { Model } from '../model/model.ts';
 import { loadSpec, type LoadedSpec } from '../run/load.ts';
 import { NodeRun, type NodeLink } from './node-run.ts';
-import { bytesOf, coordSubject, ctlSubject, dataSubject, json, nodeSubject, RECRUIT, unjson, words, type Setup, type ToCoordinator, type ToNode } from './wire.ts';
+import { statesIn } from '../store/frontier.ts';
+import { bytesOf, coordSubject, ctlSubject, dataSubject, json, nodeSubject, PART_END, PART_FRONTIER, PART_OWNED, PART_STATES, RECRUIT, restoreSubject, snapshotSubject, unjson, words, type Setup, type ToCoordinator, type ToNode } from './wire.ts';
 
 export interface ServeOptions {
   readonly url: string;
@@ -98,6 +99,7 @@ export async function serve(o: ServeOptions): Promise<void> {
         if (m.type === 'level') void run.level(m.depth, m.skip);
         else if (m.type === 'close') run.close(m.expect);
         else if (m.type === 'gather') sendLinks(setup.run, run, m.upTo);
+        else if (m.type === 'snapshot') void sendSnapshot(a, run);
       },
     }));
     const refuse = (reason: string) => {
@@ -133,6 +135,17 @@ export async function serve(o: ServeOptions): Promise<void> {
     };
     const run = new NodeRun(model, setup.index, setup.nodes, link);
     (a as { run: NodeRun | undefined }).run = run;
+    a.subs.push(nc.subscribe(restoreSubject(setup.run, setup.index), { callback: (_e, msg) => {
+      // Answered once applied (the coordinator sends the next part then); a part that cannot be applied says why.
+      try {
+        const w = words(msg.data);
+        if (w[0] === PART_OWNED) run.set.restore(w.subarray(3, 3 + 5 * w[2]!));
+        else if (w[0] === PART_FRONTIER) run.restoreChunk(w[2]!, w.subarray(3));
+        msg.respond(w[0] === PART_END ? json({ owned: run.set.size, frontier: statesIn(run.frontierChunks) }) : new Uint8Array(0));
+      } catch (e) {
+        msg.respond(json({ error: (e as Error).message }));
+      }
+    } }));
     a.subs.push(nc.subscribe(dataSubject(setup.run, setup.index), { callback: (_e, msg) => { const w = words(msg.data); if (debug) o.log(`data kind ${w[0]} from ${w[1]} seq ${w[2]} count ${w[4]} bytes ${msg.data.byteLength}`); run.onData(w); } }));
     await nc.flush();
     o.log(`run ${setup.run}: node ${setup.index} of ${setup.nodes}, ${file}${setup.modelOptions.config ? ` --config ${setup.modelOptions.config}` : ''}`);
@@ -151,6 +164,40 @@ export async function serve(o: ServeOptions): Promise<void> {
       msg.set(body, 4);
       nc.publish(`tlats.${runId}.g`, bytesOf(msg));
       if (last) break;
+    }
+  }
+
+  /**
+   * A checkpoint at a level boundary: the owned set and the frontier part, to the coordinator, one request at a time
+   * (each answered once written: the flow control). A run aborted meanwhile stops sending.
+   */
+  async function sendSnapshot(a: Active, run: NodeRun): Promise<void> {
+    const subject = snapshotSubject(a.setup.run);
+    const timeout = a.setup.timeoutSeconds * 1000;
+    const send = async (msg: Int32Array) => {
+      if (active !== a) throw new Error('the run ended');
+      await nc.request(subject, bytesOf(msg), { timeout });
+    };
+    try {
+      const entries = run.set.entries();
+      for (let at = 0; at < entries.length; at += 5 * PART_STATES) {
+        const body = entries.subarray(at, Math.min(entries.length, at + 5 * PART_STATES));
+        const msg = new Int32Array(3 + body.length);
+        msg[0] = PART_OWNED; msg[1] = run.index; msg[2] = body.length / 5;
+        msg.set(body, 3);
+        await send(msg);
+      }
+      for (const c of run.frontierChunks) {
+        const used = c[0]!;
+        if (used > 240_000) throw new Error(`a frontier chunk of ${used} words is too big for one NATS message (a state of more than 900 KB)`);
+        const msg = new Int32Array(3 + used);
+        msg[0] = PART_FRONTIER; msg[1] = run.index; msg[2] = c.length;
+        msg.set(c.subarray(0, used), 3);
+        await send(msg);
+      }
+      await send(Int32Array.of(PART_END, run.index, run.set.size, statesIn(run.frontierChunks)));
+    } catch (e) {
+      if (active === a) run.fail(new Error(`sending its part of the checkpoint: ${(e as Error).message}`));
     }
   }
 

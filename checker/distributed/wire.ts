@@ -8,6 +8,10 @@
  *   tlats.<run>.c               node -> coordinator: offer, ready, refused, sent, closed, error, heartbeat (JSON)
  *   tlats.<run>.g               node -> coordinator: parent links, for traces (binary)
  *   tlats.<run>.n.<index>       node -> node: QUERY (fingerprints), ANSWER (2 bits each), STATES (binary)
+ *   tlats.<run>.k               node -> coordinator: its part of a checkpoint, as requests (binary; each answered
+ *                               empty once written, which is the flow control: one part in flight per node)
+ *   tlats.<run>.r.<index>       coordinator -> node: its part of a checkpoint to restore, as requests (binary;
+ *                               each answered once applied; the last, PART_END, with the node's counts as JSON)
  *
  * Core NATS throughout (docs/design.md, "Many machines", says why not JetStream).
  */
@@ -20,6 +24,18 @@ export const ctlSubject = (run: string) => `tlats.${run}.ctl`;
 export const coordSubject = (run: string) => `tlats.${run}.c`;
 export const gatherSubject = (run: string) => `tlats.${run}.g`;
 export const dataSubject = (run: string, index: number) => `tlats.${run}.n.${index}`;
+export const snapshotSubject = (run: string) => `tlats.${run}.k`;
+export const restoreSubject = (run: string, index: number) => `tlats.${run}.r.${index}`;
+
+/**
+ * Kinds of the checkpoint parts (word 0; word 1 the node's index, word 2 a count), both ways:
+ *   PART_OWNED    [kind, index, n, ...5n words]: owned-set entries (high, low, parent high, parent low, depth)
+ *   PART_FRONTIER [kind, index, length, ...used words]: one frontier chunk (its allocated length, its used words)
+ *   PART_END      [kind, index, owned states, frontier states]: the node's part is complete
+ */
+export const PART_OWNED = 1, PART_FRONTIER = 2, PART_END = 3;
+/** Owned-set entries per PART_OWNED message at most (640 KB: below NATS's default 1 MB payload limit). */
+export const PART_STATES = 32768;
 
 /** Binary message kinds (word 0). */
 export const QUERY = 1, ANSWER = 2, STATES = 3;
@@ -48,6 +64,8 @@ export type ToNode =
   | { type: 'level'; depth: number; skip: number[] }
   | { type: 'close'; depth: number; expect: number[] }
   | { type: 'gather'; upTo: number }
+  /** Stream your owned set and frontier to the coordinator (tlats.<run>.k): a checkpoint at this level boundary. */
+  | { type: 'snapshot'; depth: number }
   | { type: 'end' }
   | { type: 'abort'; reason: string }
   | { type: 'hb' };

@@ -79,6 +79,8 @@ export interface SearchOptions {
     readonly url: string;
     readonly nodes: number;
     readonly timeoutSeconds: number;
+    /** With a checkpoint: seconds to wait for idle nodes to replace a lost one (--nats-rejoin-timeout). */
+    readonly rejoinTimeoutSeconds?: number;
     /** The spec's path as the command line gave it: each node resolves a relative one in its own folder. */
     readonly specPath?: string;
   };
