@@ -7,6 +7,7 @@
  *   worker -> coordinator   ready, paused (the table must grow), done (the level's counts and candidates), error;
  *                           paused and done also hand over the behaviour graph's record chunks started since the last
  */
+import type { MergeArrays } from '../store/disk-merge.ts';
 import type { ModelOptions } from '../model/model.ts';
 import type { FairnessBits, Lasso, Pattern } from '../liveness/check.ts';
 import type { GraphData } from '../liveness/graph.ts';
@@ -98,7 +99,7 @@ export type ToWorker =
   | ({ type: 'simulate' } & SimulateOrder)
   | { type: 'simResume'; table: TableBuffers | undefined }
   | { type: 'mergeCollect'; table: TableBuffers; markHalf: number; from: number; to: number }
-  | { type: 'mergeKnown'; runs: { path: string; count: number }[]; recs: Uint32Array; order: Uint32Array; known: Uint8Array; from: number; to: number };
+  | { type: 'mergeKnown'; runs: { path: string; count: number }[]; arrays: MergeArrays; from: number; to: number };
 
 /** An error inside a worker, as it crosses to the coordinator. */
 export interface WorkerError {
@@ -117,5 +118,5 @@ export type FromWorker =
   | { type: 'simPaused' }
   | { type: 'simDone' }
   | { type: 'mergeCollected'; recs: Uint32Array }
-  | { type: 'mergeKnownDone' }
+  | { type: 'mergeKnownDone'; added: number }
   | WorkerError;

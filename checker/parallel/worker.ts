@@ -13,7 +13,7 @@ import { loadSpec, type LoadedSpec } from '../run/load.ts';
 import { Expander } from '../search/expander.ts';
 import { entriesBetween, pieceBounds, piecesPerChunk } from '../store/frontier.ts';
 import { SeenTable } from '../store/seen-table.ts';
-import { collectMarked, markKnownRange } from '../store/disk-merge.ts';
+import { collectMarked, markKnownRange, newOfRange } from '../store/disk-merge.ts';
 import { Coord, type FromWorker, type LevelOrder, type LivenessOrder, type ToWorker } from './protocol.ts';
 import { checkPattern, Workspace } from '../liveness/check.ts';
 import { BehaviourGraph } from '../liveness/graph.ts';
@@ -71,8 +71,9 @@ export async function runWorker(): Promise<void> {
         continue;
       }
       if (msg.type === 'mergeKnown') {
-        markKnownRange(msg.runs, msg.recs, msg.order, msg.from, msg.to, msg.known);
-        send({ type: 'mergeKnownDone' });
+        const { recs, order, known, keys, links } = msg.arrays;
+        markKnownRange(msg.runs, recs, order, msg.from, msg.to, known);
+        send({ type: 'mergeKnownDone', added: newOfRange(recs, order, msg.from, msg.to, known, keys, links) });
         continue;
       }
       await expandLevel(expander, msg, coord, fixedWidth, next, send);

@@ -585,12 +585,15 @@ export class BfsSearch {
         }
         return out;
       },
-      markKnown: async (runs, recs, order, known, parts) => {
-        parts.forEach(([from, to], i) => this.post(handles[i]!, { type: 'mergeKnown', runs, recs, order, known, from, to }));
+      markKnown: async (runs, arrays, parts) => {
+        parts.forEach(([from, to], i) => this.post(handles[i]!, { type: 'mergeKnown', runs, arrays, from, to }));
+        const added: number[] = [];
         for (const h of handles) {
           const m = await this.receive(h);
           if (m.type !== 'mergeKnownDone') throw new InternalError(`a worker answered ${m.type} to a merge order`);
+          added.push(m.added);
         }
+        return added;
       },
     };
   }

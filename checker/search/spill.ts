@@ -18,13 +18,14 @@
  * unmarked (they join the cache) and dropped from the next frontier. The table is emptied and refilled (`rebuild`)
  * only when it fills: first by dropping the cache; if that is not enough, the candidates are also checked against
  * the disk early and the old ones dropped; the new ones stay, with their marks, so their parents can still be lowered.
+ * With worker threads, collecting the candidates and the pass over the runs are shared with them (`MergeCrew`).
  */
 import { MemoryBudgetError } from '../errors.ts';
-import { filterChunk, type Chunk } from '../store/frontier.ts';
+import { dropEntries, filterChunk, type Chunk } from '../store/frontier.ts';
 import type { SeenTable } from '../store/seen-table.ts';
 import { DiskSeenStore } from '../store/disk-seen.ts';
 import { sortedOrder } from '../store/sort-records.ts';
-import { collectMarked, markKnownRange, REC, writeRecord } from '../store/disk-merge.ts';
+import { collectMarked, markKnownRange, newOfRange, REC, writeRecord, type MergeArrays } from '../store/disk-merge.ts';
 import { formatBytes } from '../units.ts';
 
 /**
@@ -37,11 +38,17 @@ export interface MergeCrew {
   readonly minCandidates: number;
   /** The candidate records of mark words [from, to) of each part, one array per part, in part order. */
   collect(markHalf: number, parts: [number, number][]): Promise<Uint32Array[]>;
-  /** markKnownRange over each part (ranks [from, to)); recs, order and known in shared memory. */
-  markKnown(runs: { path: string; count: number }[], recs: Uint32Array, order: Uint32Array, known: Uint8Array, parts: [number, number][]): Promise<void>;
+  /**
+   * markKnownRange then newOfRange over each part (ranks [from, to)), every array in shared memory; resolves to how
+   * many new states each part has.
+   */
+  markKnown(runs: { path: string; count: number }[], arrays: MergeArrays, parts: [number, number][]): Promise<number[]>;
 }
 
 interface Candidates { recs: Uint32Array; order: Uint32Array; count: number; known: Uint8Array }
+
+/** A level's merge: its candidates, and the new ones as the next run's keys and link file. */
+interface Merged extends Candidates { keys: Uint32Array; links: Uint32Array; added: number }
 
 /** [0, n) cut into `k` consecutive ranges. */
 function split(n: number, k: number): [number, number][] {
@@ -105,16 +112,7 @@ export class Spill {
   private withLinks(recs: Uint32Array, order: Uint32Array, count: number, known: Uint8Array | undefined): [Uint32Array, Uint32Array, number] {
     const keys = new Uint32Array(2 * count + 2);
     const links = new Uint32Array(4 * count + 4);
-    let k = 0;
-    for (let i = 0; i < count; i++) {
-      if (known && known[i]) continue;
-      const r = REC * order[i]!;
-      keys[2 * k] = recs[r]!;
-      keys[2 * k + 1] = recs[r + 1]!;
-      for (let w = 0; w < 4; w++) links[4 * k + w] = recs[r + w]!;
-      k++;
-    }
-    return [keys, links, k];
+    return [keys, links, newOfRange(recs, order, 0, count, known ?? new Uint8Array(count), keys, links)];
   }
 
   /**
@@ -130,8 +128,15 @@ export class Spill {
     return { recs, order, count, known };
   }
 
-  /** The same, with worker threads sharing the collection and the pass over the runs. */
-  private async candidatesShared(table: SeenTable, markHalf: number, crew: MergeCrew): Promise<Candidates> {
+  /** The level's merge by the main thread alone. */
+  private merged(table: SeenTable, markHalf: number): Merged {
+    const c = this.candidates(table, markHalf);
+    const [keys, links, added] = this.withLinks(c.recs, c.order, c.count, c.known);
+    return { ...c, keys, links, added };
+  }
+
+  /** The same, with worker threads sharing the collection, the pass over the runs and picking the new ones. */
+  private async mergedShared(table: SeenTable, markHalf: number, crew: MergeCrew): Promise<Merged> {
     const parts = await crew.collect(markHalf, split(table.markWordCount, crew.size));
     const words = parts.reduce((n, p) => n + p.length, 0);
     const recs = sharedCopy((b) => new Uint32Array(b), 4 * words);
@@ -141,8 +146,21 @@ export class Spill {
     const order = sharedCopy((b) => new Uint32Array(b), 4 * count);
     order.set(sortedOrder(recs, count, REC));
     const known = sharedCopy((b) => new Uint8Array(b), count + 1);
-    await crew.markKnown(this.store.runFiles(), recs, order, known, split(count, crew.size));
-    return { recs, order, count, known };
+    const keys = sharedCopy((b) => new Uint32Array(b), 8 * count + 8);
+    const links = sharedCopy((b) => new Uint32Array(b), 16 * count + 16);
+    const ranges = split(count, crew.size);
+    const addedPer = await crew.markKnown(this.store.runFiles(), { recs, order, known, keys, links }, ranges);
+    // Each range wrote its new states from its first rank on: close the gaps.
+    let added = 0;
+    ranges.forEach(([from], i) => {
+      const n = addedPer[i]!;
+      if (added !== from) {
+        keys.copyWithin(2 * added, 2 * from, 2 * (from + n));
+        links.copyWithin(4 * added, 4 * from, 4 * (from + n));
+      }
+      added += n;
+    });
+    return { recs, order, count, known, keys, links, added };
   }
 
   /**
@@ -180,35 +198,29 @@ export class Spill {
    */
   async endLevel(table: SeenTable, markHalf: number, chunkLists: Chunk[][], fixedWidth: number, crew?: MergeCrew): Promise<number> {
     const shared = crew && crew.size > 1 && table.size - this.onDiskInTable >= crew.minCandidates;
-    const { recs, order, count, known } = shared ? await this.candidatesShared(table, markHalf, crew) : this.candidates(table, markHalf);
-    const oldSlots: number[] = [];
-    for (let i = 0; i < count; i++) {
-      if (!known[i]) continue;
-      const slot = recs[REC * order[i]! + 4]!;
-      table.unmark(slot, markHalf);
-      oldSlots.push(slot);
+    const { recs, order, count, known, keys, links, added } = shared ? await this.mergedShared(table, markHalf, crew) : this.merged(table, markHalf);
+    if (added < count) {
+      const drop = this.dropBitmap(table);
+      for (let i = 0; i < count; i++) {
+        if (!known[i]) continue;
+        const slot = recs[REC * order[i]! + 4]!;
+        table.unmark(slot, markHalf);
+        drop[slot >>> 5]! |= 1 << (slot & 31);
+      }
+      for (const list of chunkLists) for (const c of list) dropEntries(c, fixedWidth, drop);
+      for (let i = 0; i < count; i++) if (known[i]) drop[recs[REC * order[i]! + 4]! >>> 5] = 0;
     }
-    if (oldSlots.length > 0) {
-      const moved = this.identityFor(table);
-      for (const slot of oldSlots) moved[slot] = -1;
-      for (const list of chunkLists) for (const c of list) filterChunk(c, fixedWidth, moved);
-      for (const slot of oldSlots) moved[slot] = slot;
-    }
-    const [k, links, added] = this.withLinks(recs, order, count, known);
-    this.store.addLevel(k, links, added);
+    this.store.addLevel(keys, links, added);
     this.onDiskInTable = table.size;
     return added;
   }
 
-  /** slot -> slot, for filtering chunks without moving anything (kept the identity between uses). */
-  private identity: Int32Array | undefined;
+  /** A bit a slot, all clear between uses (kept, so that a level does not allocate one). */
+  private drop: Uint32Array | undefined;
 
-  private identityFor(table: SeenTable): Int32Array {
-    if (!this.identity || this.identity.length !== table.capacity) {
-      this.identity = new Int32Array(table.capacity);
-      for (let s = 0; s < table.capacity; s++) this.identity[s] = s;
-    }
-    return this.identity;
+  private dropBitmap(table: SeenTable): Uint32Array {
+    if (!this.drop || this.drop.length !== table.markWordCount) this.drop = new Uint32Array(table.markWordCount);
+    return this.drop;
   }
 
   /**

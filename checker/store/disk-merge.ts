@@ -12,6 +12,12 @@
 import { FileReader } from './disk-files.ts';
 import type { SeenTable } from './seen-table.ts';
 
+/**
+ * The arrays of a level's merge, in shared memory when worker threads share it: the candidate records, their
+ * fingerprint order (order[k] = the record of rank k), `known` by rank, and the new states' keys and parent links.
+ */
+export interface MergeArrays { recs: Uint32Array; order: Uint32Array; known: Uint8Array; keys: Uint32Array; links: Uint32Array }
+
 /** Words per candidate record. */
 export const REC = 5;
 
@@ -165,4 +171,27 @@ export function markKnownRange(
     }
     c.close();
   }
+}
+
+/**
+ * The new candidates (not `known`) of ranks [from, to), in fingerprint order, written from index `from` on: their
+ * fingerprints into `keys` (2 words each: the next run) and their parent links into `links` (4 words each: the next
+ * link file). Returns how many there are; the caller closes the gaps between ranges.
+ */
+export function newOfRange(
+  recs: Uint32Array, order: Uint32Array, from: number, to: number, known: Uint8Array, keys: Uint32Array, links: Uint32Array,
+): number {
+  let k = from;
+  for (let i = from; i < to; i++) {
+    if (known[i]) continue;
+    const r = REC * order[i]!;
+    keys[2 * k] = recs[r]!;
+    keys[2 * k + 1] = recs[r + 1]!;
+    links[4 * k] = recs[r]!;
+    links[4 * k + 1] = recs[r + 1]!;
+    links[4 * k + 2] = recs[r + 2]!;
+    links[4 * k + 3] = recs[r + 3]!;
+    k++;
+  }
+  return k - from;
 }

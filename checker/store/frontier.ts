@@ -152,6 +152,30 @@ export function filterChunk(chunk: Chunk, fixedWidth: number, moved: Int32Array)
   chunk[1] = kept;
 }
 
+/**
+ * Drops, in place, the entries of a chunk whose slot has its bit set in `drop` (one bit a slot); the others keep
+ * their slots (the disk store's end of a level: states found to be old. checker/search/spill.ts). A bitmap rather
+ * than a slot map, and entries moved word by word, because this runs over the whole next frontier every level.
+ */
+export function dropEntries(chunk: Chunk, fixedWidth: number, drop: Uint32Array): void {
+  const cursor = new EntryCursor(fixedWidth);
+  const end = chunk[0]!;
+  let to = CHUNK_HEADER;
+  let kept = 0;
+  for (let p = CHUNK_HEADER; p < end;) {
+    const next = cursor.read(chunk, p);
+    const slot = cursor.slot;
+    if ((drop[slot >>> 5]! & (1 << (slot & 31))) === 0) {
+      if (to !== p) for (let w = p; w < next; w++) chunk[to + w - p] = chunk[w]!;
+      to += next - p;
+      kept++;
+    }
+    p = next;
+  }
+  chunk[0] = to;
+  chunk[1] = kept;
+}
+
 /** Parts a chunk of fixed-width entries is cut into when workers claim work. */
 export const PIECES = 8;
 
