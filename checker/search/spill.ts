@@ -55,9 +55,6 @@ function split(n: number, k: number): [number, number][] {
   return Array.from({ length: k }, (_, i) => [Math.floor((n * i) / k), Math.floor((n * (i + 1)) / k)] as [number, number]);
 }
 
-function sharedCopy<T extends Uint32Array | Uint8Array>(make: (b: SharedArrayBuffer) => T, bytes: number): T {
-  return make(new SharedArrayBuffer(Math.max(bytes, 8)));
-}
 
 export class Spill {
   /** How many of the table's states are on disk already (the level being expanded and the cache); the rest are candidates. */
@@ -139,15 +136,11 @@ export class Spill {
   private async mergedShared(table: SeenTable, markHalf: number, crew: MergeCrew): Promise<Merged> {
     const parts = await crew.collect(markHalf, split(table.markWordCount, crew.size));
     const words = parts.reduce((n, p) => n + p.length, 0);
-    const recs = sharedCopy((b) => new Uint32Array(b), 4 * words);
+    const count = words / REC;
+    const { recs, order, known, keys, links } = this.sharedArrays(count);
     let at = 0;
     for (const p of parts) { recs.set(p, at); at += p.length; }
-    const count = words / REC;
-    const order = sharedCopy((b) => new Uint32Array(b), 4 * count);
     order.set(sortedOrder(recs, count, REC));
-    const known = sharedCopy((b) => new Uint8Array(b), count + 1);
-    const keys = sharedCopy((b) => new Uint32Array(b), 8 * count + 8);
-    const links = sharedCopy((b) => new Uint32Array(b), 16 * count + 16);
     const ranges = split(count, crew.size);
     const addedPer = await crew.markKnown(this.store.runFiles(), { recs, order, known, keys, links }, ranges);
     // Each range wrote its new states from its first rank on: close the gaps.
@@ -213,6 +206,27 @@ export class Spill {
     this.store.addLevel(keys, links, added);
     this.onDiskInTable = table.size;
     return added;
+  }
+
+  /**
+   * The shared arrays of a merge for `count` candidates, `known` cleared: kept from level to level and grown when a
+   * level needs more, because shared memory is freed only once every thread has collected it, so a fresh set each
+   * level would pile up (it cost 200 MiB of peak RSS on filter N=6).
+   */
+  private shared: MergeArrays | undefined;
+
+  private sharedArrays(count: number): MergeArrays {
+    if (!this.shared || this.shared.order.length < count) {
+      const room = Math.max(1024, Math.ceil(count * 1.25));
+      const words = (n: number) => new Uint32Array(new SharedArrayBuffer(4 * n));
+      this.shared = { recs: words(REC * room), order: words(room), known: new Uint8Array(new SharedArrayBuffer(room + 1)), keys: words(2 * room + 2), links: words(4 * room + 4) };
+    }
+    const a = this.shared;
+    a.known.fill(0, 0, count + 1);
+    return {
+      recs: a.recs.subarray(0, REC * count), order: a.order.subarray(0, count), known: a.known.subarray(0, count + 1),
+      keys: a.keys.subarray(0, 2 * count + 2), links: a.links.subarray(0, 4 * count + 4),
+    };
   }
 
   /** A bit a slot, all clear between uses (kept, so that a level does not allocate one). */
