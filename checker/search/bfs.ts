@@ -577,25 +577,24 @@ export class BfsSearch {
       minCandidates: handles.length * (this.opts.parallelThreshold ?? PARALLEL_MIN_STATES),
       collect: async (markHalf, parts) => {
         parts.forEach(([from, to], i) => this.post(handles[i]!, { type: 'mergeCollect', table, markHalf, from, to }));
-        const out: Uint32Array[] = [];
-        for (const h of handles) {
-          const m = await this.receive(h);
-          if (m.type !== 'mergeCollected') throw new InternalError(`a worker answered ${m.type} to a merge order`);
-          out.push(m.recs);
-        }
-        return out;
+        return (await this.answerFromEach(handles, 'mergeCollected')).map((m) => m.recs);
       },
       markKnown: async (runs, arrays, parts) => {
         parts.forEach(([from, to], i) => this.post(handles[i]!, { type: 'mergeKnown', runs, arrays, from, to }));
-        const added: number[] = [];
-        for (const h of handles) {
-          const m = await this.receive(h);
-          if (m.type !== 'mergeKnownDone') throw new InternalError(`a worker answered ${m.type} to a merge order`);
-          added.push(m.added);
-        }
-        return added;
+        return (await this.answerFromEach(handles, 'mergeKnownDone')).map((m) => m.added);
       },
     };
+  }
+
+  /** One answer of the kind `type` from each of `handles`, in their order (a merge order's answers). */
+  private async answerFromEach<K extends FromWorker['type']>(handles: WorkerHandle[], type: K): Promise<Extract<FromWorker, { type: K }>[]> {
+    const out: Extract<FromWorker, { type: K }>[] = [];
+    for (const h of handles) {
+      const m = await this.receive(h);
+      if (m.type !== type) throw new InternalError(`a worker answered ${m.type} to a merge order`);
+      out.push(m as Extract<FromWorker, { type: K }>);
+    }
+    return out;
   }
 
   /** Gives the workers back for the next run, or retires them if this run failed (they may be mid-level). */
