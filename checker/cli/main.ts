@@ -36,8 +36,7 @@ import { parseConstArgs } from './constants.ts';
 import { formatList } from './list.ts';
 import { progressPrinter, statusLine } from './progress.ts';
 import { CheckpointError, readCheckpoint } from '../store/checkpoint.ts';
-import { DEFAULT_NATS_TIMEOUT } from '../distributed/coordinator.ts';
-import { serveCommand } from './serve.ts';
+import { DEFAULT_NATS_TIMEOUT } from '../distributed/defaults.ts';
 
 /** This package's package.json: two folders up from the sources, three from the compiled dist/checker/cli. */
 const pkgFile = ['../../package.json', '../../../package.json'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((f) => existsSync(f))!;
@@ -248,7 +247,8 @@ function resumedArgs(args: CliArgs): CliArgs {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'init') return initCommand(argv.slice(1));
-  if (argv[0] === 'serve') return serveCommand(argv.slice(1), say);
+  // Loaded only for `serve`: the NATS client is start-up time every other command would pay.
+  if (argv[0] === 'serve') return (await import('./serve.ts')).serveCommand(argv.slice(1), say);
   if (argv[0] === 'view') return viewCommand(argv.slice(1), { say, stdout: (t) => process.stdout.write(t), version: pkg.version });
   const parsed = parseArgs(argv, pkg.version, process.stdout.columns);
   if (parsed.kind === 'done') return ExitCode.ok;

@@ -51,9 +51,8 @@ import {
 /** --nats URL, --nodes K, --nats-timeout SECONDS (and the spec's path as typed, for the nodes). */
 export type NatsOptions = NonNullable<SearchOptions['nats']>;
 
-export const DEFAULT_NATS_TIMEOUT = 10;
-/** Seconds a run with --checkpoint waits for idle nodes to replace a lost one (--nats-rejoin-timeout). */
-export const DEFAULT_REJOIN_TIMEOUT = 60;
+import { DEFAULT_REJOIN_TIMEOUT } from './defaults.ts';
+export { DEFAULT_NATS_TIMEOUT, DEFAULT_REJOIN_TIMEOUT } from './defaults.ts';
 const HEARTBEAT_MS = 500;
 
 /** The run cannot go on: a node is gone or failed, or the NATS server is. */

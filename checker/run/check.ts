@@ -10,7 +10,6 @@ import { Model, type ModelOptions } from '../model/model.ts';
 import type { PropertyInfo } from '../model/properties.ts';
 import type { Candidate, ViolationKind } from '../search/candidates.ts';
 import { BfsSearch } from '../search/bfs.ts';
-import { NatsSearch } from '../distributed/coordinator.ts';
 import { contextSwitches } from '../search/fewest-switches.ts';
 import { behaviourTo, rebuildTrace, replayFingerprints, type TraceStep } from '../search/trace.ts';
 import type { BehaviourGraph } from '../liveness/graph.ts';
@@ -132,7 +131,10 @@ export async function runPrepared(p: PreparedRun): Promise<CheckResult> {
   const beforeSpillClosed = (vs: readonly Candidate[], parents: ParentLinks) => { for (const v of vs) traceOf(v, parents); };
   const nats = p.search.nats;
   // --nats: the same search spread over the nodes of a NATS server (checker/distributed/), a separate code path.
-  const search = nats ? new NatsSearch(model, { ...p.search, onViolation, nats }, loaded.file) : new BfsSearch(model, { ...p.search, onViolation, beforeSpillClosed }, loaded.file);
+  // Loaded only then: the NATS client costs every other run ~0.1 s of start-up.
+  const search = nats
+    ? new (await import('../distributed/coordinator.ts')).NatsSearch(model, { ...p.search, onViolation, nats }, loaded.file)
+    : new BfsSearch(model, { ...p.search, onViolation, beforeSpillClosed }, loaded.file);
   let run: SearchResult;
   try {
     run = await search.run();
