@@ -14,9 +14,6 @@ let tmp: string;
 beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'tlats-first-hour-')); });
 afterAll(() => { rmSync(tmp, { recursive: true, force: true }); });
 
-/** `tlats --suite specs` once for the tests that read its output (the whole suite: allow for a busy machine). */
-let suiteRunning: ReturnType<typeof runCli> | undefined;
-const suiteRun = () => (suiteRunning ??= runCli(['--suite', 'specs'], { timeoutMs: 170_000 }));
 const widest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
 
 /** Starts the CLI and calls `onOutput` with everything printed so far, until it returns true. */
@@ -292,11 +289,8 @@ describe.concurrent('12. the matrix keeps the state count in its own column and 
     expect(r.stdout).toMatch(/^solve\s+16\s+holds\s+violated \(6\)\s+holds\s+yes$/m);
   });
 
-  it('the suite table stays within 120 columns', async ({ expect }) => {
-    const r = await suiteRun();
-    expect(r.code).toBe(0);
-    expect(widest(r.stdout)).toBeLessThanOrEqual(120);
-  }, 180_000);
+  // The suite table (`--suite specs`) is checked for its width and for machine paths in test/suite.test.ts, on the
+  // rows the regression suite computes anyway: the CLI prints formatSuite of the same rows.
 });
 
 describe.concurrent('13. the matrix exit code', () => {
@@ -326,12 +320,12 @@ describe.concurrent('13. the matrix exit code', () => {
 
 describe.concurrent('14. no machine paths; the README\'s example exists; docs/json-output.md matches the output', () => {
   it('--list and expectation lines name files relative to the repository', async ({ expect }) => {
-    for (const args of [['--list', 'specs/diehard.ts'], ['specs/diehard.ts', '--config', 'solve'], ['--suite', 'specs']]) {
-      const r = args[0] === '--suite' ? await suiteRun() : await runCli(args);
+    for (const args of [['--list', 'specs/diehard.ts'], ['specs/diehard.ts', '--config', 'solve']]) {
+      const r = await runCli(args);
       expect(`${r.stdout}${r.stderr}`).not.toContain(root);
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/\/work\//);
     }
-  }, 180_000);
+  });
 
   it('the README\'s specs/naive_lock.ts is a file, and the README shows its code', async ({ expect }) => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
