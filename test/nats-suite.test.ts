@@ -1,0 +1,109 @@
+/**
+ * The suite over NATS: every configuration of specs/ that declares an expectation (checker/run/suite.ts
+ * suiteCases, as `tlats --suite specs` checks them: --continue, the whole graph) is run in this process with the
+ * `nats` search option against three `tlats serve` nodes on a loopback nats-server, and must report exactly what the
+ * single-machine run (`workers: 1`) reports: verdicts, counts, depth, coverage, and every counterexample state for
+ * state, lassos included (their loop point and closing step), temporal properties being checked on the behaviour
+ * graph gathered at the coordinator (checker/distributed/graph-gather.ts).
+ *
+ * Where the expected values come from: the single-machine run is checked against the configuration's expectation
+ * (`mismatches` empty: TLC's counts and verdicts in the specs' `expect`, and the liveness verdicts of
+ * ../shared/conformance/liveness.md that the specs' expectations carry), so a wrong single-machine run cannot pass
+ * as a reference, and the distributed run is compared with it.
+ *
+ * CI time: the whole suite (about 210 configurations) is `npm run test:cluster` (TLATS_CLUSTER_SUITE=all); CI runs
+ * every configuration with temporal properties and the cheap rest (below CI_STATES states, every spec at least
+ * once), and a few of them with 1 and 2 nodes too. Never skipped: without nats-server the file fails
+ * (test/nats-helpers.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkConfig, type CheckResult } from '../checker/run/check.ts';
+import { suiteCases, type SuiteCase } from '../checker/run/suite.ts';
+import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
+
+/** Everything a run reports that must not depend on where it ran (the timing and the wire statistics aside). */
+function observable(r: CheckResult): string {
+  return JSON.stringify({
+    generated: r.stats.generated,
+    distinct: r.stats.distinct,
+    depth: r.stats.depth,
+    queue: r.stats.queue,
+    verdict: r.outcome.verdict,
+    complete: r.outcome.complete,
+    exitCode: r.outcome.exitCode,
+    mismatches: r.mismatches,
+    livenessStates: r.liveness?.states,
+    coverage: r.coverage,
+    violations: r.violations.map((v) => ({
+      property: v.property, label: v.label, kind: v.kind, length: v.length, switches: v.switches, loop: v.loop,
+      trace: v.trace.map((s) => [s.label, s.actor, JSON.stringify(s.state)]),
+    })),
+  });
+}
+
+/** CI runs the configurations smaller than this (distinct states, from the single-machine run) and every one with temporal properties up to the same size. */
+const CI_STATES = 20_000;
+const all = process.env.TLATS_CLUSTER_SUITE === 'all';
+
+let server: NatsServer;
+const nodes: ServeNode[] = [];
+let cases: SuiteCase[] = [];
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nodes.push(...await Promise.all([0, 1, 2].map(() => startNode(server.url))));
+  cases = await suiteCases('specs');
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  await server?.stop();
+});
+
+const name = (c: SuiteCase) => `${c.file}${c.config === undefined ? '' : ` --config ${c.config}`}`;
+const single = (c: SuiteCase) => checkConfig(c.loaded, { config: c.config, continueAfterViolation: true, workers: 1 });
+const overNats = (c: SuiteCase, k: number) => checkConfig(c.loaded, {
+  config: c.config, continueAfterViolation: true, nats: { url: server.url, nodes: k, timeoutSeconds: 20 },
+});
+
+describe('the suite over NATS gives the single-machine results', () => {
+  it(`every configuration${all ? '' : ` below ${CI_STATES.toLocaleString('en-US')} states`} on 3 nodes`, async () => {
+    expect(cases.length).toBeGreaterThan(150);
+    let ran = 0, temporal = 0;
+    const files = new Set<string>();
+    for (const c of cases) {
+      const one = await single(c);
+      // The reference is itself checked against its independent expectation (TLC's counts, liveness.md's verdicts).
+      expect(one.mismatches, name(c)).toEqual([]);
+      expect(one.outcome.complete, name(c)).toBe(true);
+      if (!all && one.stats.distinct >= CI_STATES && files.has(c.file)) continue;
+      const three = await overNats(c, 3);
+      expect(observable(three), `${name(c)} on 3 nodes`).toBe(observable(one));
+      ran++;
+      files.add(c.file);
+      if (one.liveness) temporal++;
+    }
+    // Every spec of the folder, and the temporal properties among them, were really run over NATS.
+    expect(files.size).toBe(new Set(cases.map((c) => c.file)).size);
+    expect(temporal).toBeGreaterThan(30);
+    expect(ran).toBeGreaterThan(150);
+  }, 600_000);
+
+  // Temporal properties that hold and that are violated (lassos with a cycle and stuttering ones), on 1 and 2 nodes.
+  const few: [string, string][] = [
+    ['specs/dining-philosophers.ts', 'DiningPhilosophers.cfg'],
+    ['specs/ewd840.ts', '1b.FalseLiveness'],
+    ['specs/simple-allocator.ts', '4a.allocateWF'],
+    ['specs/token-ring.ts', '8a.noFairness'],
+  ];
+  for (const [file, config] of few) {
+    it(`${file} --config ${config} on 1 and 2 nodes`, async () => {
+      const c = cases.find((x) => x.file === file && x.config === config);
+      expect(c, 'the configuration exists').toBeDefined();
+      const one = await single(c!);
+      expect(one.mismatches).toEqual([]);
+      expect(one.liveness).toBeDefined();
+      for (const k of [1, 2]) expect(observable(await overNats(c!, k)), `${k} nodes`).toBe(observable(one));
+    }, 120_000);
+  }
+});
