@@ -33,7 +33,10 @@ function observable(r: CheckResult): string {
     exitCode: r.outcome.exitCode,
     mismatches: r.mismatches,
     livenessStates: r.liveness?.states,
-    coverage: r.coverage,
+    // Per action: states enabled in and successors generated. Not "distinct" (the new states an action was the first
+    // to reach): which step reaches a state first depends on timing with several workers or nodes, as in TLC.
+    initial: r.coverage.initial,
+    coverage: r.coverage.actions.map((a) => a.instances.map((i) => [i.label, i.enabled, i.generated])),
     violations: r.violations.map((v) => ({
       property: v.property, label: v.label, kind: v.kind, length: v.length, switches: v.switches, loop: v.loop,
       trace: v.trace.map((s) => [s.label, s.actor, JSON.stringify(s.state)]),
