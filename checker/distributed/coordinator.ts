@@ -6,6 +6,9 @@
  * (the canonical smallest candidate, stopping after the level), so the counts, the depth, the verdict and the
  * trace are those of a one-machine run.
  *
+ * Temporal properties: once the search is complete, the nodes send their behaviour-graph records and the
+ * coordinator checks the whole graph with the one-machine code (./graph-gather.ts).
+ *
  * Traces: the owners keep each state's smallest-fingerprint parent, as the one-machine table does. For a violation
  * the coordinator gathers the parent links of the states up to its depth from every node into an ordinary
  * seen-table (checker/store/seen-table.ts), and the one-machine trace code (checker/search/trace.ts, the
@@ -135,7 +138,9 @@ export class NatsSearch {
       const names = [...new Set(model.liveness.properties.map((p) => p.label.replace(/\(.*/, '')))].join(', ');
       throw new UsageError(`--nats with ${opts.resume ? '--resume' : '--checkpoint'} does not check temporal properties (${names}): a cluster checkpoint holds no behaviour graph. Run without ${opts.resume ? '--resume' : '--checkpoint'}, or without --nats, or give a --config whose properties are []`);
     }
-    if (model.spec.view) throw new UsageError('--nats does not go with a spec that declares a VIEW (the state stored for a view would depend on which node reported it first)');
+    if (model.spec.view) {
+      throw new UsageError('--nats does not go with a spec that declares a VIEW yet: of the states that share a view, one machine keeps the first it finds in its own expansion order, which the nodes do not know (docs/design.md, "Many machines"); run without --nats');
+    }
   }
 
   get cluster(): ClusterStats { return { nodes: this.nodes, wireBytes: this.wireBytes, messages: this.messages }; }
