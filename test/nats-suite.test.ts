@@ -18,6 +18,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConfig, prepareRun, type CheckResult } from '../checker/run/check.ts';
 import { suiteCases, type SuiteCase } from '../checker/run/suite.ts';
+import { loadSpec } from '../checker/run/load.ts';
 import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
 
 /** Everything a run reports that must not depend on where it ran (the timing and the wire statistics aside). */
@@ -120,4 +121,13 @@ describe('the suite over NATS gives the single-machine results', () => {
       for (const k of [1, 2]) expect(observable(await overNats(c!, k)), `${k} nodes`).toBe(observable(one));
     }, 120_000);
   }
+
+  it('refuses a spec with a VIEW, with the reason, before connecting', async () => {
+    const loaded = await loadSpec('test/fixtures/view-duplicate.ts');
+    // One machine keeps the copy it finds first: NotFour is violated (the fixture's hand analysis).
+    const one = await checkConfig(loaded, { workers: 1 });
+    expect(one.violations.map((v) => [v.property, v.length])).toEqual([['NotFour', 4]]);
+    await expect(checkConfig(loaded, { nats: { url: 'nats://127.0.0.1:1', nodes: 2, timeoutSeconds: 5 } }))
+      .rejects.toThrow(/--nats does not go with a spec that declares a VIEW yet: of the states that share a view, one machine keeps the first it finds/);
+  });
 });
