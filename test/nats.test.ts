@@ -8,6 +8,8 @@
  *   differ. The single-machine counts are themselves checked against independent sources by the spec's
  *   expectations (TLC's counts, the "As expected" line), and for grid-deadlock by the hand analysis in the fixture;
  *   the test checks that line and those numbers too, so a wrong single-machine run cannot pass as a reference.
+ *   Temporal properties included (ewd840 1b, dining philosophers): the lasso printed byte for byte, its verdict
+ *   liveness.md's (the specs' expectations carry it); test/nats-suite.test.ts runs the whole suite in-process.
  * - a node whose spec file differs from the coordinator's is refused, with the reason (exit 64);
  * - `kill -9` of a node in the middle of a run stops the coordinator within the stated timeout with the message,
  *   the statistics so far and exit 155, never "No error has been found"; so does a NATS server restart, after

@@ -123,6 +123,8 @@ export class NatsSearch {
   private snapshot: SnapshotInProgress | undefined;
   /** The behaviour graph's records being gathered (temporal properties, after a complete search). */
   private graphParts: GraphGathering | undefined;
+  /** When the exploration ended, if a liveness phase followed it (whose time is reported apart). */
+  private searchEnded: number | undefined;
   /** Seconds the run had taken before it was resumed (--resume). */
   private secondsBefore = 0;
   /** Ranks of the violations already passed to onViolation: a rollback finds them again and must not repeat them. */
@@ -243,6 +245,7 @@ export class NatsSearch {
       // As the one-machine search: temporal properties once the whole graph is explored and nothing is left unreported.
       if (this.model.liveness && !bounded && this.queue === 0 && (violations.length === 0 || this.opts.continueAfterViolation === true)) {
         const started = performance.now();
+        this.searchEnded = started; // as one machine: the search's time without the liveness phase
         graph = await this.gatherGraph();
         temporal = checkInstances(graph, this.model.liveness);
         livenessSeconds = (performance.now() - started) / 1000;
@@ -667,7 +670,7 @@ export class NatsSearch {
   private stats(): SearchStats & { nodes: number; wireBytes: number } {
     return {
       generated: this.generated, distinct: this.distinct, depth: this.depth, queue: this.queue,
-      seconds: this.secondsBefore + (performance.now() - this.started) / 1000, tableBytes: this.tableBytes, budgetBytes: 0,
+      seconds: this.secondsBefore + ((this.searchEnded ?? performance.now()) - this.started) / 1000, tableBytes: this.tableBytes, budgetBytes: 0,
       tableFill: 0, workers: this.nodes, spill: 'memory', diskBytes: 0, rssBytes: this.rss,
       nodes: this.nodes, wireBytes: this.wireBytes,
     };
