@@ -8,6 +8,8 @@
  *   differ. The single-machine counts are themselves checked against independent sources by the spec's
  *   expectations (TLC's counts, the "As expected" line), and for grid-deadlock by the hand analysis in the fixture;
  *   the test checks that line and those numbers too, so a wrong single-machine run cannot pass as a reference.
+ *   Temporal properties included (ewd840 1b, dining philosophers): the lasso printed byte for byte, its verdict
+ *   liveness.md's (the specs' expectations carry it); test/nats-suite.test.ts runs the whole suite in-process.
  * - a node whose spec file differs from the coordinator's is refused, with the reason (exit 64);
  * - `kill -9` of a node in the middle of a run stops the coordinator within the stated timeout with the message,
  *   the statistics so far and exit 155, never "No error has been found"; so does a NATS server restart, after
@@ -27,7 +29,7 @@ import { root, runCli } from './cli-helpers.ts';
 import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
 
 /** The output without the lines that measure time (and the one that reports the wire traffic). */
-const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes? \(--nats\)|Progress)/.test(l)).join('\n');
+const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes? \(--nats\)|Progress|Temporal properties: \d+ checked on the behaviour graph of [\d,]+ states in )/.test(l)).join('\n');
 
 interface Case { readonly spec: string; readonly args: string[]; readonly expect: RegExp[] }
 
@@ -43,6 +45,10 @@ const cases: Case[] = [
   { spec: 'specs/kvm_mmu_notifier.ts', args: ['--config', 'apicRangeStartRequest'], expect: [/As expected/, /Invariant apicVmcsAgreesWithPte is violated/] },
   // The fixture's hand analysis (LIMIT = 30): 961 states, 1,861 generated, depth 61, a trace of 61 states.
   { spec: 'test/fixtures/grid-deadlock.ts', args: [], expect: [/Deadlock reached/, /has 61 states/, /1,861 states generated, 961 distinct states found/, /depth of the complete state graph search is 61/] },
+  // Temporal properties, checked on the behaviour graph gathered at the coordinator: liveness.md's verdicts (row 1b:
+  // FalseLiveness violated; row 3 of dining philosophers: NobodyStarves holds) and TLC's 302 and 67 states.
+  { spec: 'specs/ewd840.ts', args: ['--config', '1b.FalseLiveness'], expect: [/As expected/, /Temporal property FalseLiveness is violated/, /302 distinct states found/] },
+  { spec: 'specs/dining-philosophers.ts', args: ['--config', 'DiningPhilosophers.cfg'], expect: [/As expected/, /No error has been found/, /67 distinct states found/] },
   // --continue: every violated property, each with its own trace, and the whole graph explored.
   { spec: 'specs/try_to_unmap.ts', args: ['--config', 'V0.error', '--continue'], expect: [/violated/] },
 ];
@@ -84,7 +90,7 @@ describe('wrong input: a clear message and a distinct exit code', () => {
       runCli(['specs/filter.ts', '--config', 'N3', '--nodes', '2']),
       runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2', '--workers', '2']),
       runCli(['specs/filter.ts', '--nats', url, '--nodes', '2']),
-      runCli(['specs/filter.ts', '--config', 'N3.starvationFree', '--nats', url, '--nodes', '2']),
+      runCli(['specs/filter.ts', '--config', 'N3.starvationFree', '--nats', url, '--nodes', '2', '--checkpoint', join(mkdtempSync(join(tmpdir(), 'tlats-nats-live-')), 'ck')]),
       runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2']),
       runCli(['specs/filter.ts', '--config', 'N3', '--nats', url, '--nodes', '2', '--nats-rejoin-timeout', '5']),
     ]);
@@ -99,7 +105,7 @@ describe('wrong input: a clear message and a distinct exit code', () => {
     expect(matrix.code).toBe(64);
     expect(matrix.stderr).toMatch(/--nats checks one configuration: give --config NAME \(Filter has N3, N4/);
     expect(temporal.code).toBe(64);
-    expect(temporal.stderr).toMatch(/this run checks temporal properties \(starvationFree\), which need the whole behaviour graph on one machine/);
+    expect(temporal.stderr).toMatch(/--nats with --checkpoint does not check temporal properties \(starvationFree\): a cluster checkpoint holds no behaviour graph/);
     expect(unreachable.code).toBe(155);
     expect(unreachable.stderr).toMatch(/--nats nats:\/\/127\.0\.0\.1:1: cannot connect to the NATS server/);
     for (const r of [noNodes, noNats, workers, matrix, temporal, unreachable, rejoinAlone]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |internal error/);

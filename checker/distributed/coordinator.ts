@@ -6,6 +6,9 @@
  * (the canonical smallest candidate, stopping after the level), so the counts, the depth, the verdict and the
  * trace are those of a one-machine run.
  *
+ * Temporal properties: once the search is complete, the nodes send their behaviour-graph records and the
+ * coordinator checks the whole graph with the one-machine code (./graph-gather.ts).
+ *
  * Traces: the owners keep each state's smallest-fingerprint parent, as the one-machine table does. For a violation
  * the coordinator gathers the parent links of the states up to its depth from every node into an ordinary
  * seen-table (checker/store/seen-table.ts), and the one-machine trace code (checker/search/trace.ts, the
@@ -42,9 +45,12 @@ import { SeenTable } from '../store/seen-table.ts';
 import type { ParentLinks } from '../store/types.ts';
 import { statesIn } from '../store/frontier.ts';
 import { repartition, type Part } from './repartition.ts';
+import { GraphGathering } from './graph-gather.ts';
+import type { BehaviourGraph } from '../liveness/graph.ts';
+import { checkInstances } from '../liveness/run.ts';
 import { ClusterCheckpointWriter, clusterSnapshotOf, frontierFile, ownedFile, type ClusterSnapshot } from './cluster-checkpoint.ts';
 import {
-  bytesOf, coordSubject, ctlSubject, gatherSubject, json, nodeSubject, PART_END, PART_FRONTIER, PART_OWNED, PART_STATES, RECRUIT, restoreSubject,
+  bytesOf, coordSubject, ctlSubject, gatherSubject, graphSubject, json, nodeSubject, PART_END, PART_FRONTIER, PART_OWNED, PART_STATES, RECRUIT, restoreSubject,
   snapshotSubject, unjson, words, type LevelReport, type Setup, type ToCoordinator, type ToNode,
 } from './wire.ts';
 
@@ -114,6 +120,10 @@ export class NatsSearch {
   /** The depth of the checkpoint this run wrote or resumed from (undefined: none yet, a rollback starts afresh). */
   private savedDepth: number | undefined;
   private snapshot: SnapshotInProgress | undefined;
+  /** The behaviour graph's records being gathered (temporal properties, after a complete search). */
+  private graphParts: GraphGathering | undefined;
+  /** When the exploration ended, if a liveness phase followed it (whose time is reported apart). */
+  private searchEnded: number | undefined;
   /** Seconds the run had taken before it was resumed (--resume). */
   private secondsBefore = 0;
   /** Ranks of the violations already passed to onViolation: a rollback finds them again and must not repeat them. */
@@ -125,11 +135,13 @@ export class NatsSearch {
     this.rejoinMs = (opts.nats.rejoinTimeoutSeconds ?? DEFAULT_REJOIN_TIMEOUT) * 1000;
     this.diskIo = new DiskIo(opts.diskLimitBytes);
     this.coverage = new Float64Array(3 * model.instances.length);
-    if (model.liveness) {
+    if (model.liveness && (opts.checkpoint || opts.resume)) {
       const names = [...new Set(model.liveness.properties.map((p) => p.label.replace(/\(.*/, '')))].join(', ');
-      throw new UsageError(`--nats checks invariants, action properties and deadlock only, and this run checks temporal properties (${names}), which need the whole behaviour graph on one machine: run without --nats, or give a --config whose properties are []`);
+      throw new UsageError(`--nats with ${opts.resume ? '--resume' : '--checkpoint'} does not check temporal properties (${names}): a cluster checkpoint holds no behaviour graph. Run without ${opts.resume ? '--resume' : '--checkpoint'}, or without --nats, or give a --config whose properties are []`);
     }
-    if (model.spec.view) throw new UsageError('--nats does not go with a spec that declares a VIEW (the state stored for a view would depend on which node reported it first)');
+    if (model.spec.view) {
+      throw new UsageError('--nats does not go with a spec that declares a VIEW yet: of the states that share a view, one machine keeps the first it finds in its own expansion order, which the nodes do not know (docs/design.md, "Many machines"); run without --nats');
+    }
   }
 
   get cluster(): ClusterStats { return { nodes: this.nodes, wireBytes: this.wireBytes, messages: this.messages }; }
@@ -205,6 +217,9 @@ export class NatsSearch {
     this.lastCheckpoint = performance.now();
     let from = this.opts.resume;
     let rollback: string | undefined;
+    let graph: BehaviourGraph | undefined;
+    let temporal: SearchResult['temporal'];
+    let livenessSeconds: number | undefined;
     try {
       for (;;) {
         this.attach();
@@ -226,6 +241,14 @@ export class NatsSearch {
           from = this.savedDepth === undefined ? undefined : c.dir;
         }
       }
+      // As the one-machine search: temporal properties once the whole graph is explored and nothing is left unreported.
+      if (this.model.liveness && !bounded && this.queue === 0 && (violations.length === 0 || this.opts.continueAfterViolation === true)) {
+        const started = performance.now();
+        this.searchEnded = started; // as one machine: the search's time without the liveness phase
+        graph = await this.gatherGraph();
+        temporal = checkInstances(graph, this.model.liveness);
+        livenessSeconds = (performance.now() - started) / 1000;
+      }
       this.broadcast({ type: 'end' });
     } catch (e) {
       if (e instanceof Interrupt) interrupted = true;
@@ -243,11 +266,12 @@ export class NatsSearch {
     }
     await this.close();
     const stats = this.stats();
+    if (interrupted || clusterFailed !== undefined || diskFailed !== undefined) { graph = undefined; temporal = undefined; livenessSeconds = undefined; }
     this.opts.onProgress?.(stats);
     return {
       stats, violations, bounded, interrupted, parents: this.parents, diskFailed,
       coverage: { perInstance: this.coverage, initialGenerated: this.initialGenerated, initialDistinct: this.initialDistinct },
-      cluster: this.cluster, clusterFailed,
+      cluster: this.cluster, clusterFailed, graph, temporal, livenessSeconds,
     };
   }
 
@@ -283,6 +307,7 @@ export class NatsSearch {
       nc.subscribe(coordSubject(this.runId), { callback: (_e, msg) => this.onMessage(unjson<ToCoordinator>(msg.data)) }),
       nc.subscribe(gatherSubject(this.runId), { callback: (_e, msg) => { this.gathered.push(words(msg.data).slice()); this.notify(); } }),
       nc.subscribe(snapshotSubject(this.runId), { callback: (_e, msg) => { this.onPart(msg.data); msg.respond(new Uint8Array(0)); } }),
+      nc.subscribe(graphSubject(this.runId), { callback: (_e, msg) => { this.onGraphPart(msg.data); msg.respond(new Uint8Array(0)); } }),
     );
   }
 
@@ -381,6 +406,38 @@ export class NatsSearch {
       else if (w[0] === PART_END) snap.done.set(i, { owned: w[2]!, frontier: w[3]! });
     } catch (e) {
       snap.error = e;
+    }
+    this.notify();
+  }
+
+  /**
+   * The whole behaviour graph at the coordinator (./graph-gather.ts): the parent links of every state (the seen-table
+   * the lassos are replayed from), then every node's records of the states it expanded.
+   */
+  private async gatherGraph(): Promise<BehaviourGraph> {
+    await this.gather(Number.MAX_SAFE_INTEGER);
+    const parts = new GraphGathering(this.nodes);
+    this.graphParts = parts;
+    this.broadcast({ type: 'graph' });
+    try {
+      await this.waitUntil(() => {
+        if (parts.error !== undefined) throw parts.error;
+        this.raiseErrors();
+        return parts.complete;
+      }, 'gathering the behaviour graph');
+    } finally {
+      this.graphParts = undefined;
+    }
+    return parts.build(this.model, this.parents as SeenTable);
+  }
+
+  private onGraphPart(data: Uint8Array): void {
+    const parts = this.graphParts;
+    if (!parts || parts.error !== undefined) return;
+    try {
+      parts.take(data);
+    } catch (e) {
+      parts.error = e;
     }
     this.notify();
   }
@@ -612,7 +669,7 @@ export class NatsSearch {
   private stats(): SearchStats & { nodes: number; wireBytes: number } {
     return {
       generated: this.generated, distinct: this.distinct, depth: this.depth, queue: this.queue,
-      seconds: this.secondsBefore + (performance.now() - this.started) / 1000, tableBytes: this.tableBytes, budgetBytes: 0,
+      seconds: this.secondsBefore + ((this.searchEnded ?? performance.now()) - this.started) / 1000, tableBytes: this.tableBytes, budgetBytes: 0,
       tableFill: 0, workers: this.nodes, spill: 'memory', diskBytes: 0, rssBytes: this.rss,
       nodes: this.nodes, wireBytes: this.wireBytes,
     };

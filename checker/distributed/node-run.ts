@@ -27,6 +27,7 @@ import type { Model } from '../model/model.ts';
 import { compareCandidates, STORED_STATE, type Candidate, type ViolationKind } from '../search/candidates.ts';
 import { COVERAGE, C_DISTINCT, C_ENABLED, C_GENERATED } from '../search/expander.ts';
 import { ChunkWriter, EntryCursor, type Chunk } from '../store/frontier.ts';
+import { NodeGraph } from './node-graph.ts';
 import { NEW, OLD, OwnedSet, SAME_LEVEL } from './owned-set.ts';
 import { ownerOf } from './partition.ts';
 import { ANSWER, HEADER, QUERY, STATES, type LevelReport, type ToCoordinator } from './wire.ts';
@@ -112,6 +113,8 @@ export class NodeRun {
   private parentHigh = 0;
   private parentLow = 0;
   private scratch = new Int32Array(1024);
+  /** The behaviour graph's records of the states this node expands, when the run checks temporal properties. */
+  readonly graph: NodeGraph | undefined;
 
   constructor(private readonly model: Model, readonly index: number, readonly nodes: number, private readonly link: NodeLink) {
     this.out = new ChunkWriter(model.codec.fixedWidth, false);
@@ -124,6 +127,7 @@ export class NodeRun {
     this.answered = Array.from({ length: nodes }, () => new Map());
     this.seq = new Array(nodes).fill(0);
     this.sentTo = new Array(nodes).fill(0);
+    this.graph = model.liveness ? new NodeGraph(model) : undefined;
   }
 
   private notify(): void { const w = this.wake; this.wake = undefined; w?.(); }
@@ -245,6 +249,7 @@ export class NodeRun {
     const instances = m.instances;
     const coverage = this.coverage;
     let successors = 0;
+    this.graph?.begin(state, this.parentHigh, this.parentLow);
     for (let i = 0; i < instances.length; i++) {
       const inst = instances[i]!;
       let r: unknown;
@@ -266,6 +271,7 @@ export class NodeRun {
       }
       coverage[COVERAGE * i + C_ENABLED]++;
     }
+    this.graph?.end();
     const deadlockRank = m.properties.deadlockRank;
     if (successors === 0 && deadlockRank >= 0 && this.skipped[deadlockRank] === 0) {
       this.offer('deadlock', 'deadlock', deadlockRank, this.depth, this.parentHigh, this.parentLow, -1, 0);
@@ -284,6 +290,7 @@ export class NodeRun {
     const high = m.fp.high, low = m.fp.low;
     const length = this.depth + 1;
     const inModel = m.checks.inModel(from, to, step);
+    this.graph?.successor(high, low, instance, inModel, to, step);
     if (!inModel) this.checkInvariants(to, length, this.parentHigh, this.parentLow, instance, index);
     const props = m.properties.actionProperties;
     for (let i = 0; i < props.length; i++) {

@@ -15,6 +15,7 @@ import { connect, type NatsConnection, type Subscription } from 'nats';
 import { Model } from '../model/model.ts';
 import { loadSpec, type LoadedSpec } from '../run/load.ts';
 import { NodeRun, type NodeLink } from './node-run.ts';
+import { sendGraphRecords } from './graph-gather.ts';
 import { statesIn } from '../store/frontier.ts';
 import { bytesOf, coordSubject, ctlSubject, dataSubject, json, nodeSubject, PART_END, PART_FRONTIER, PART_OWNED, PART_STATES, RECRUIT, restoreSubject, snapshotSubject, unjson, words, type Setup, type ToCoordinator, type ToNode } from './wire.ts';
 
@@ -100,6 +101,7 @@ export async function serve(o: ServeOptions): Promise<void> {
         else if (m.type === 'close') run.close(m.expect);
         else if (m.type === 'gather') sendLinks(setup.run, run, m.upTo);
         else if (m.type === 'snapshot') void sendSnapshot(a, run);
+        else if (m.type === 'graph') void sendGraphRecords(nc, setup.run, run, setup.timeoutSeconds * 1000, () => active === a);
       },
     }));
     const refuse = (reason: string) => {

@@ -12,6 +12,8 @@
  *                               empty once written, which is the flow control: one part in flight per node)
  *   tlats.<run>.r.<index>       coordinator -> node: its part of a checkpoint to restore, as requests (binary;
  *                               each answered once applied; the last, PART_END, with the node's counts as JSON)
+ *   tlats.<run>.e               node -> coordinator: its behaviour-graph records once the search is complete, for
+ *                               temporal properties, as requests (binary, ./graph-gather.ts; each answered empty)
  *
  * Core NATS throughout (docs/design.md, "Many machines", says why not JetStream).
  */
@@ -26,6 +28,7 @@ export const gatherSubject = (run: string) => `tlats.${run}.g`;
 export const dataSubject = (run: string, index: number) => `tlats.${run}.n.${index}`;
 export const snapshotSubject = (run: string) => `tlats.${run}.k`;
 export const restoreSubject = (run: string, index: number) => `tlats.${run}.r.${index}`;
+export const graphSubject = (run: string) => `tlats.${run}.e`;
 
 /**
  * Kinds of the checkpoint parts (word 0; word 1 the node's index, word 2 a count), both ways:
@@ -64,6 +67,8 @@ export type ToNode =
   | { type: 'level'; depth: number; skip: number[] }
   | { type: 'close'; depth: number; expect: number[] }
   | { type: 'gather'; upTo: number }
+  /** Send your behaviour-graph records to the coordinator (tlats.<run>.e): the search is complete. */
+  | { type: 'graph' }
   /** Stream your owned set and frontier to the coordinator (tlats.<run>.k): a checkpoint at this level boundary. */
   | { type: 'snapshot'; depth: number }
   | { type: 'end' }

@@ -15,8 +15,21 @@ import type { LivenessPlan } from '../model/temporal.ts';
 import { formatValue } from '../output/values.ts';
 import { EdgeWriter } from '../store/edges.ts';
 
-export class GraphRecorder {
-  readonly writer: EdgeWriter;
+/**
+ * Where a recorder writes: the one-machine EdgeWriter (slots of the seen-table), or a distributed node's writer
+ * (checker/distributed/node-graph.ts), which keys the records by fingerprint since the successors live elsewhere.
+ */
+export interface RecordSink {
+  begin(slot: number, maxSuccessors: number): void;
+  orNodeBit(bit: number): void;
+  /** The edge to `slot` (found again for parallel steps); returns where its bits go. */
+  successor(slot: number): number;
+  orEdgeBit(edgeAt: number, bit: number): void;
+  end(): void;
+}
+
+export class GraphRecorder<W extends RecordSink = EdgeWriter> {
+  readonly writer: W;
   private readonly plan: LivenessPlan;
   /** The groups each action instance belongs to. */
   private readonly groupsOf: number[][];
@@ -24,9 +37,9 @@ export class GraphRecorder {
   private readonly guarded: (number[] | undefined)[];
   private state: unknown;
 
-  constructor(private readonly model: Model, shared: boolean) {
+  constructor(private readonly model: Model, shared: boolean, writer?: W) {
     this.plan = model.liveness!;
-    this.writer = new EdgeWriter(this.plan.nodeWords, this.plan.edgeWords, shared);
+    this.writer = writer ?? (new EdgeWriter(this.plan.nodeWords, this.plan.edgeWords, shared) as RecordSink as W);
     this.groupsOf = model.instances.map((_, i) => this.plan.groups.flatMap((g, gi) => (g.instances[i] === 1 ? [gi] : [])));
     this.guarded = new Array(model.instances.length);
   }
