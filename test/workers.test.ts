@@ -100,6 +100,19 @@ describe('workers build the model from the whole model options', () => {
   });
 });
 
+describe('a VIEW', () => {
+  // Under a VIEW the state kept for a fingerprint is the first one found; threads racing to store two copies
+  // would make the verdict depend on timing (test/fixtures/view-race.ts: the hand analysis, and the copy a second
+  // thread stores while the first spins). Every worker count must give the one-thread answer.
+  test('the state kept for a view, hence the verdict, is the one-thread one with any number of workers', async () => {
+    const loaded = await loadSpec('test/fixtures/view-race.ts');
+    for (const workers of [1, 2, 3, 2, 3, 2]) {
+      const r = await checkConfig(loaded, { workers, parallelThreshold: 1 });
+      expect([r.outcome.exitCode, r.stats.distinct, r.violations[0]?.length], `${workers} workers`).toEqual([ExitCode.invariant, 22_653, 5]);
+    }
+  });
+});
+
 describe('failures in parallel runs', () => {
   test('an action that throws inside a worker stops the run with the error and exit code 75', async () => {
     const loaded = await loadSpec('test/fixtures/throws-deep.ts');

@@ -97,6 +97,7 @@ async function runSingle(args: CliArgs, loaded: LoadedSpec, base: CheckOptions):
     }));
     if (m.symmetry) say(`Symmetry: ${m.symmetry.describe()}${args.symmetry ? ' (--symmetry)' : ` (configuration ${args.config})`}; distinct counts one state per ${m.symmetry.mode === 'exact' ? 'orbit' : 'sorted form'}.`);
     else if (loaded.spec.symmetry) say(`Symmetry: off (${loaded.spec.name} declares ${Object.keys(loaded.spec.symmetry).join(', ')}: --symmetry exact to use it).`);
+    if (loaded.spec.view) say('View: states are told apart by their view, and the first state found for a view is kept: the search runs on one thread, whatever --workers says, so that it is always the same state.');
     say('');
   }
   const r = await runPrepared(prepared);

@@ -101,7 +101,10 @@ export class BfsSearch {
   private readonly diskIo: DiskIo;
 
   constructor(private readonly model: Model, private readonly opts: SearchOptions = {}, private readonly specFile?: string) {
-    this.workersWanted = Math.max(1, opts.workers ?? defaultWorkers());
+    // Under a VIEW a fingerprint stands for several states, and the one kept (whose successors are explored) is
+    // the first found. One thread finds them in one order, TLC's with one worker; threads racing to store two
+    // copies would make the verdict depend on timing (test/fixtures/view-race.ts). So a VIEW runs on one thread.
+    this.workersWanted = model.spec.view !== undefined ? 1 : Math.max(1, opts.workers ?? defaultWorkers());
     this.budget = opts.memoryBytes ?? defaultMemoryBytes();
     this.shared = this.workersWanted > 1;
     // An explicit --memory is allocated (and touched) up front, as TLC's -fpmem; by default the table starts
