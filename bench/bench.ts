@@ -211,6 +211,15 @@ if (twoPhase) {
     console.log(`  plain arrays, 1 worker / TLC 1 worker: ${fmt(tlc1.wall / p1.wall, 2)}x`);
   }
   console.log(`  schema, 2 workers / 1 worker: ${fmt(s1.wall / s2.wall, 2)}x (goal 1.7x); plain arrays: ${fmt(p1.wall / p2.wall, 2)}x`);
+  // The spec's own next-state code alone (bench/spec-floor.ts): what no engine can go below, so TLC's time over it
+  // is the most any engine could reach with the spec as written.
+  for (const spec of ['specs/twophase.ts', 'specs/twophase-plain.ts']) {
+    const f = spawnSync(process.execPath, ['--import', 'tsx', 'bench/spec-floor.ts', spec, RM8], { cwd: root, encoding: 'utf8' });
+    const secs = /best of 3\): ([\d.]+) s/.exec(f.stdout)?.[1];
+    const decode = /decoding each state: ([\d.]+) s/.exec(f.stdout)?.[1];
+    if (!secs) { console.log(`  (spec floor of ${spec} failed: ${(f.stderr || f.stdout).trim().slice(0, 200)})`); continue; }
+    console.log(`  ${spec}: its own next-state code alone ${secs} s (decoding the states ${decode} s)${tlc1 ? `; TLC 1 worker / that: ${fmt(tlc1.wall / Number(secs), 2)}x, the ceiling of any engine` : ''}`);
+  }
 }
 if (twoPhaseOnly) process.exit(0);
 
