@@ -74,11 +74,11 @@ export async function serve(o: ServeOptions): Promise<void> {
       else if (m.type === 'log') o.log(m.line);
       else if (m.type === 'finished' && active?.setup.run === m.run) partitionDone(active, t);
     });
-    worker.on('error', (e) => o.log(`tlats serve: thread ${t} failed: ${e.stack ?? e.message}`));
+    worker.on('error', (e) => o.log(`tlats serve: thread ${t + 1} of ${threads} failed: ${e.stack ?? e.message}`));
     worker.on('exit', () => {
       if (stopping) return;
       // Its NATS connection went with it: the coordinator counts its partition as lost. A new thread takes its place.
-      if (active?.running.has(t)) { o.log(`run ${active.setup.run}: thread ${t} ended; the coordinator will count its partition as lost`); partitionDone(active, t); }
+      if (active?.running.has(t)) { o.log(`run ${active.setup.run}: thread ${t + 1} of ${threads} ended (its partition ${active.setup.index + t} is lost for the coordinator); a new thread takes its place`); partitionDone(active, t); }
       pool[t] = spawn(t);
     });
     return th;
