@@ -121,7 +121,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     active = a;
     if (threads === 1) {
       a.host = new PartitionHost({ nc, log: o.log, where, specs, local: new Map(), finished: () => partitionDone(a, 0) }, setup);
-      void a.host.start();
+      void a.host.start().catch((e: unknown) => a.host!.finish(`failed: ${(e as Error).message}`));
       return;
     }
     // A MessagePort pair between every two partitions of this node, new for every run (nothing of an earlier
