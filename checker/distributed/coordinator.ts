@@ -569,7 +569,9 @@ export class NatsSearch {
         await new Promise<void>((r) => { this.wake = r; setTimeout(r, 50); });
       }
       if (Date.now() > deadline && offers.size < this.machines) {
-        const few = `only ${offers.size} of the ${this.machines} nodes asked for (--nodes) answered at ${url} within ${Math.round(waitMs / 1000)} s`;
+        const threads = [...offers.values()].reduce((n, o) => n + (o.threads ?? 1), 0);
+        const counted = threads > offers.size ? ` (--nodes counts \`tlats serve\` processes, not their threads: those that answered have ${threads})` : '';
+        const few = `only ${offers.size} of the ${this.machines} nodes asked for (--nodes) answered at ${url} within ${Math.round(waitMs / 1000)} s${counted}`;
         if (rollback === undefined) throw new CheckerError(`${few}: start more with \`tlats serve --nats ${url}\``, ExitCode.cluster);
         throw new ClusterFailure(`${rollback}, and ${few} (--nats-rejoin-timeout) to take its place. ${this.resumeHint()}`);
       }
