@@ -7,7 +7,9 @@
  *   a single-machine run (`--workers 1`): the verdict, the counts, the depth, the trace text and the exit code;
  *   only the timing lines and the "On K nodes, P threads" line differ. The single-machine output is itself
  *   checked against TLC's counts (filter N3: 705 distinct states, and the spec's "As expected" line), the
- *   fixture's hand analysis (grid-deadlock: 961 distinct, 1,861 generated, a 61-state trace) and the spec's
+ *   fixture's hand analysis (grid-deadlock: 961 distinct, 1,861 generated, a 61-state trace), TLC's 302 states
+ *   and its FalseLiveness violation for ewd840 1b (temporal properties: the graph gathered from every partition),
+ *   and the spec's
  *   "As expected" line, so a wrong reference cannot pass. The fault cases below add the layouts 1 node x 2
  *   threads and 2 nodes of 3 and 1 threads, each compared with the single-machine run too;
  * - a bad `--workers` value for serve is a usage error (exit 64) that says what to give;
@@ -26,7 +28,7 @@ import { runCli } from './cli-helpers.ts';
 import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
 
 /** The output without the lines that measure time (and the one that reports the layout and the wire traffic). */
-const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes?(, [\d,]+ threads)? \(--nats\)|Progress)/.test(l)).join('\n');
+const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes?(, [\d,]+ threads)? \(--nats\)|Progress|Temporal properties: \d+ checked on the behaviour graph of [\d,]+ states in )/.test(l)).join('\n');
 
 interface Case { readonly spec: string; readonly args: string[]; readonly expect: RegExp[] }
 
@@ -35,7 +37,9 @@ const cases: Case[] = [
   { spec: 'specs/filter.ts', args: ['--config', 'N3'], expect: [/As expected/, /705 distinct states found/] },
   // --continue: every violated property, each with its own trace (the spec's expectation).
   { spec: 'specs/try_to_unmap.ts', args: ['--config', 'V0.error', '--continue'], expect: [/As expected/, /Invariant cpuAndDeviceAgree is violated/] },
-  // The fixture's hand analysis (LIMIT = 30): 961 states, 1,861 generated, depth 61, a trace of 61 states.
+  // Temporal properties (the behaviour graph gathered from every partition): TLC's 302 states, FalseLiveness violated.
+  { spec: 'specs/ewd840.ts', args: ['--config', '1b.FalseLiveness'], expect: [/As expected/, /Temporal property FalseLiveness is violated/, /302 distinct states found/] },
+    // The fixture's hand analysis (LIMIT = 30): 961 states, 1,861 generated, depth 61, a trace of 61 states.
   { spec: 'test/fixtures/grid-deadlock.ts', args: [], expect: [/Deadlock reached/, /has 61 states/, /1,861 states generated, 961 distinct states found/] },
 ];
 
@@ -112,7 +116,7 @@ describe('faults on multi-threaded nodes', () => {
 
   it('kill -9 of a 2-thread node mid-run: a 3-thread node replaces it, the checkpoint is dealt out to 4 partitions, and the run ends as an uninterrupted one', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-threads-ck-')), 'ck');
-    const grid = cases[2]!;
+    const grid = cases.find((c) => c.spec.includes('grid-deadlock'))!;
     let started: ServeNode[] = [];
     let spare: ServeNode | undefined;
     try {
