@@ -66,9 +66,12 @@ export interface ServeNode {
   kill9(): Promise<void>;
 }
 
-/** Starts `tlats serve --nats URL` in `cwd` (default: the repository) and waits until it waits for a coordinator. */
-export async function startNode(url: string, cwd = root): Promise<ServeNode> {
-  const child = spawn(process.execPath, [join(root, 'bin/check.mjs'), 'serve', '--nats', url], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Starts `tlats serve --nats URL` in `cwd` (default: the repository), with `extra` arguments (e.g. --workers 2),
+ * and waits until it waits for a coordinator.
+ */
+export async function startNode(url: string, cwd = root, extra: readonly string[] = []): Promise<ServeNode> {
+  const child = spawn(process.execPath, [join(root, 'bin/check.mjs'), 'serve', '--nats', url, ...extra], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { log += d; });
   const deadline = Date.now() + 20_000;

@@ -29,7 +29,7 @@ import { root, runCli } from './cli-helpers.ts';
 import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
 
 /** The output without the lines that measure time (and the one that reports the wire traffic). */
-const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes? \(--nats\)|Progress|Temporal properties: \d+ checked on the behaviour graph of [\d,]+ states in )/.test(l)).join('\n');
+const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes?(, [\d,]+ threads)? \(--nats\)|Progress|Temporal properties: \d+ checked on the behaviour graph of [\d,]+ states in )/.test(l)).join('\n');
 
 interface Case { readonly spec: string; readonly args: string[]; readonly expect: RegExp[] }
 
@@ -101,7 +101,7 @@ describe('wrong input: a clear message and a distinct exit code', () => {
     expect(noNats.code).toBe(64);
     expect(noNats.stderr).toMatch(/--nodes goes with --nats URL/);
     expect(workers.code).toBe(64);
-    expect(workers.stderr).toMatch(/--nats does not go with --workers \(each node is one thread: start more nodes instead\)/);
+    expect(workers.stderr).toMatch(/--nats does not go with --workers \(the coordinator explores nothing: give the threads to the nodes, tlats serve --nats nats:\/\/127\.0\.0\.1:1 --workers N\)/);
     expect(matrix.code).toBe(64);
     expect(matrix.stderr).toMatch(/--nats checks one configuration: give --config NAME \(Filter has N3, N4/);
     expect(temporal.code).toBe(64);

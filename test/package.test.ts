@@ -43,6 +43,7 @@ describe('npm pack, installed into a fresh project', () => {
     expect(files).toContain('./dist/src/index.js');
     expect(files).toContain('./dist/src/index.d.ts');
     expect(files).toContain('./dist/checker/parallel/worker-entry.mjs');
+    expect(files).toContain('./dist/checker/distributed/serve-thread-entry.mjs');
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.d.mts'))).toEqual([]);
   });
 

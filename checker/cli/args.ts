@@ -242,7 +242,7 @@ function checkNats(cli: CliArgs): void {
   const clash = cli.suite !== undefined ? 'suite' : cli.simulate ? 'simulate'
     : cli.workers !== undefined ? 'workers' : cli.memory !== undefined ? 'memory' : cli.disk !== true ? (cli.disk === false ? 'no-disk' : 'disk') : undefined;
   if (clash) {
-    const why = clash === 'workers' ? ' (each node is one thread: start more nodes instead)' : clash === 'memory' || clash === 'disk' || clash === 'no-disk' ? ' (each node keeps its states in memory)' : '';
+    const why = clash === 'workers' ? ` (the coordinator explores nothing: give the threads to the nodes, tlats serve --nats ${cli.nats} --workers N)` : clash === 'memory' || clash === 'disk' || clash === 'no-disk' ? ' (each node keeps its states in memory)' : '';
     throw new UsageError(`--nats does not go with --${clash}${why}`);
   }
 }

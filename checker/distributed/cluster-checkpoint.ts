@@ -5,7 +5,7 @@
  *     DIR/checkpoint.json      the manifest of checker/store/checkpoint.ts (same format, read by the same reader):
  *                              the spec's identity, the coordinator's counters under `search`, with `search.nats`
  *                              naming the node count, and every file with its size and SHA-256
- *     DIR/gen-N/owned-I.bin    node I's owned set: 5 int32 words a state (high, low, parent high, parent low, depth)
+ *     DIR/gen-N/owned-I.bin    partition I's owned set (a node with N threads has N partitions): 5 int32 words a state (high, low, parent high, parent low, depth)
  *     DIR/gen-N/frontier-I.bin node I's part of the next frontier: its chunks, each as [length, used, ...used words]
  *                              (the layout of the one-machine checkpoint's frontier.bin, read by readChunks)
  *
@@ -24,8 +24,11 @@ const MANIFEST = 'checkpoint.json';
 
 /** What a distributed checkpoint's manifest keeps under `search`. */
 export interface ClusterSnapshot {
-  /** K, and the spec's path as the first coordinator was given it (what `--resume` sends the nodes by default). */
-  readonly nats: { readonly nodes: number; readonly specPath?: string };
+  /**
+   * K, the partitions (the sum of the nodes' threads; absent: K) and the spec's path as the first coordinator was
+   * given it (what `--resume` sends the nodes by default).
+   */
+  readonly nats: { readonly nodes: number; readonly partitions?: number; readonly specPath?: string };
   readonly depth: number;
   readonly queue: number;
   readonly generated: number;
@@ -132,7 +135,7 @@ export class ClusterCheckpointWriter {
 /** The distributed part of a checkpoint's manifest, or a refusal saying what the checkpoint is instead. */
 export function clusterSnapshotOf(dir: string, manifest: Manifest): ClusterSnapshot {
   const s = manifest.search as unknown as Partial<ClusterSnapshot>;
-  if (!s.nats || typeof s.nats.nodes !== 'number' || !Array.isArray(s.parts) || s.parts.length !== s.nats.nodes) {
+  if (!s.nats || typeof s.nats.nodes !== 'number' || !Array.isArray(s.parts) || s.parts.length !== (s.nats.partitions ?? s.nats.nodes)) {
     throw new CheckpointError(`--resume ${dir}: this checkpoint was written by a one-machine run: resume it without --nats`);
   }
   return s as ClusterSnapshot;

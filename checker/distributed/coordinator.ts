@@ -77,6 +77,8 @@ interface SnapshotInProgress {
 /** What the distributed run adds to a search result. */
 export interface ClusterStats {
   readonly nodes: number;
+  /** Partitions: the sum of the nodes' threads (`tlats serve --workers N`). */
+  readonly threads: number;
   /** Payload bytes of the state traffic between nodes (queries, answers, states), and its messages. */
   readonly wireBytes: number;
   readonly messages: number;
@@ -90,9 +92,16 @@ export class NatsSearch {
   /** A new id for every attempt: a run rolled back to a checkpoint is a new run for the nodes. */
   private runId = randomBytes(6).toString('hex');
   private subs: Subscription[] = [];
-  private readonly nodes: number;
+  /** K, the nodes (machines, `tlats serve` processes) asked for with --nodes. */
+  private readonly machines: number;
+  /**
+   * The partitions of the run: the sum of the recruited nodes' threads (K until they are recruited). Every
+   * per-node array and message below is per partition: a node with N threads takes part as N partitions.
+   */
+  private nodes: number;
+  /** Per partition: where it runs (host, pid, thread), for the messages. */
   private readonly names: string[] = [];
-  /** The recruited nodes' ids (their own subjects, which they listen to from the start). */
+  /** The recruited nodes' ids, one per node (their own subjects, which they listen to from the start). */
   private readonly ids: string[] = [];
   private readonly lastSeen: number[] = [];
   private inbox: ToCoordinator[] = [];
@@ -130,6 +139,7 @@ export class NatsSearch {
   private readonly announced = new Set<number>();
 
   constructor(private readonly model: Model, private readonly opts: SearchOptions & { nats: NatsOptions }, private readonly specFile: string) {
+    this.machines = opts.nats.nodes;
     this.nodes = opts.nats.nodes;
     this.timeoutMs = opts.nats.timeoutSeconds * 1000;
     this.rejoinMs = (opts.nats.rejoinTimeoutSeconds ?? DEFAULT_REJOIN_TIMEOUT) * 1000;
@@ -144,7 +154,7 @@ export class NatsSearch {
     }
   }
 
-  get cluster(): ClusterStats { return { nodes: this.nodes, wireBytes: this.wireBytes, messages: this.messages }; }
+  get cluster(): ClusterStats { return { nodes: this.machines, threads: this.nodes, wireBytes: this.wireBytes, messages: this.messages }; }
 
   private notify(): void { const w = this.wake; this.wake = undefined; w?.(); }
 
@@ -235,7 +245,7 @@ export class NatsSearch {
           if (!(e instanceof NodeLost) || !c) throw e;
           rollback = e.message;
           this.abandon(`${e.message}; the run goes back to ${this.savedDepth === undefined ? 'its start' : 'its last checkpoint'}`);
-          process.stderr.write(`tlats: ${e.message}.\nWaiting up to ${this.rejoinMs / 1000} s (--nats-rejoin-timeout) for ${this.nodes} idle nodes (a \`tlats serve --nats ${url}\` to replace the lost one), then ${this.savedDepth === undefined
+          process.stderr.write(`tlats: ${e.message}.\nWaiting up to ${this.rejoinMs / 1000} s (--nats-rejoin-timeout) for ${this.machines} idle nodes (a \`tlats serve --nats ${url}\` to replace the lost one), then ${this.savedDepth === undefined
             ? 'the search starts again from the initial states (no checkpoint had been written yet)'
             : `every node goes back to the checkpoint of depth ${this.savedDepth} in ${c.dir}`}.\n`);
           from = this.savedDepth === undefined ? undefined : c.dir;
@@ -279,7 +289,7 @@ export class NatsSearch {
   private resumeHint(): string {
     const c = this.opts.checkpoint!;
     if (this.savedDepth === undefined) return `No checkpoint had been written yet (--checkpoint-every ${c.everySeconds}): run it again`;
-    return `The checkpoint of depth ${this.savedDepth} in ${c.dir} is kept: once ${this.nodes} nodes serve, resume with \`tlats ${this.opts.nats.specPath ?? this.specFile} --nats ${this.opts.nats.url} --nodes ${this.nodes} --resume ${c.dir}\``;
+    return `The checkpoint of depth ${this.savedDepth} in ${c.dir} is kept: once ${this.machines} nodes serve, resume with \`tlats ${this.opts.nats.specPath ?? this.specFile} --nats ${this.opts.nats.url} --nodes ${this.machines} --resume ${c.dir}\``;
   }
 
   /** The levels from where the counters stand (fresh: from the initial states). True: bounded by --max-depth. */
@@ -377,7 +387,7 @@ export class NatsSearch {
       throw new InternalError(`the nodes' checkpoint parts hold ${owned} states and a frontier of ${frontier}, and the run has ${this.distinct} and ${this.queue}`);
     }
     const saved: ClusterSnapshot = {
-      nats: { nodes: this.nodes, specPath: this.opts.nats.specPath }, depth, queue: this.queue, generated: this.generated, distinct: this.distinct,
+      nats: { nodes: this.machines, partitions: this.nodes, specPath: this.opts.nats.specPath }, depth, queue: this.queue, generated: this.generated, distinct: this.distinct,
       seconds: this.stats().seconds, initialGenerated: this.initialGenerated, initialDistinct: this.initialDistinct,
       coverage: [...this.coverage], reported: [...this.reported], violations: [...violations], wireBytes: this.wireBytes,
       messages: this.messages, parts, checkpointBytes: snap.bytes,
@@ -465,8 +475,13 @@ export class NatsSearch {
     if (owned !== s.distinct || frontier !== s.queue) {
       throw new CheckpointError(`--resume ${dir}: the checkpoint's files hold ${owned} states and a frontier of ${frontier}, and its manifest says ${s.distinct} and ${s.queue}`);
     }
-    const parts = s.nats.nodes === this.nodes ? saved : repartition(saved, this.nodes, this.model.codec.fixedWidth);
-    if (parts !== saved) process.stderr.write(`tlats: the checkpoint in ${dir} is of ${s.nats.nodes} nodes: its states are dealt out again to ${this.nodes} (--nodes).\n`);
+    // Partitions, not nodes, decide: 2 nodes of 1 thread and 1 node of 2 threads deal the states out alike.
+    const parts = saved.length === this.nodes ? saved : repartition(saved, this.nodes, this.model.codec.fixedWidth);
+    if (parts !== saved) {
+      const layout = (k: number, p: number) => p === k ? `${k} node${k === 1 ? '' : 's'}` : `${k} node${k === 1 ? '' : 's'}, ${p} threads`;
+      const to = this.nodes === this.machines ? `${this.nodes} (--nodes)` : `the ${this.nodes} threads of ${this.machines} (--nodes)`;
+      process.stderr.write(`tlats: the checkpoint in ${dir} is of ${layout(s.nats.nodes, saved.length)}: its states are dealt out again to ${to}.\n`);
+    }
     await Promise.all(parts.map((part, i) => this.restoreNode(dir, i, part)));
     this.savedDepth = s.depth;
   }
@@ -541,35 +556,46 @@ export class NatsSearch {
   private async recruit(rollback?: string): Promise<void> {
     const nc = this.nc!;
     const url = this.opts.nats.url;
-    const offers = new Map<string, { id: string; host: string; pid: number }>();
     const waitMs = rollback !== undefined || this.opts.resume ? this.rejoinMs : Math.max(this.timeoutMs, 5000);
     const deadline = Date.now() + waitMs;
-    while (offers.size < this.nodes) {
+    const offers = new Map<string, { id: string; host: string; pid: number; threads?: number }>();
+    while (offers.size < this.machines) {
       nc.publish(RECRUIT, json({ run: this.runId, reply: coordSubject(this.runId) }));
       const until = Date.now() + 500;
-      while (Date.now() < until && offers.size < this.nodes) {
+      while (Date.now() < until && offers.size < this.machines) {
         if (this.failure) throw new ClusterFailure(this.failure);
         if (this.stopRequested()) throw new Interrupt();
-        for (const o of this.take('offer')) if (offers.size < this.nodes) offers.set(o.id, o);
+        for (const o of this.take('offer')) if (offers.size < this.machines) offers.set(o.id, o);
         await new Promise<void>((r) => { this.wake = r; setTimeout(r, 50); });
       }
-      if (Date.now() > deadline && offers.size < this.nodes) {
-        const few = `only ${offers.size} of the ${this.nodes} nodes asked for (--nodes) answered at ${url} within ${Math.round(waitMs / 1000)} s`;
+      if (Date.now() > deadline && offers.size < this.machines) {
+        const threads = [...offers.values()].reduce((n, o) => n + (o.threads ?? 1), 0);
+        const counted = threads > offers.size ? ` (--nodes counts \`tlats serve\` processes, not their threads: those that answered have ${threads})` : '';
+        const few = `only ${offers.size} of the ${this.machines} nodes asked for (--nodes) answered at ${url} within ${Math.round(waitMs / 1000)} s${counted}`;
         if (rollback === undefined) throw new CheckerError(`${few}: start more with \`tlats serve --nats ${url}\``, ExitCode.cluster);
         throw new ClusterFailure(`${rollback}, and ${few} (--nats-rejoin-timeout) to take its place. ${this.resumeHint()}`);
       }
     }
     const sha256 = createHash('sha256').update(readFileSync(this.specFile)).digest('hex');
     const { specFile: _local, ...modelOptions } = this.model.opts;
-    [...offers.values()].forEach((o, index) => {
-      this.names[index] = `${o.host} pid ${o.pid}`;
-      this.ids[index] = o.id;
-      this.lastSeen[index] = Date.now() + 60_000; // loading the spec may take a while: the heartbeats start after it
+    // Each node takes as many consecutive partitions as it has threads: fingerprints are dealt out over their sum.
+    const recruited = [...offers.values()];
+    const threadsOf = (o: { threads?: number }) => Math.max(1, Math.floor(o.threads ?? 1));
+    this.nodes = recruited.reduce((n, o) => n + threadsOf(o), 0);
+    let first = 0;
+    recruited.forEach((o, machine) => {
+      const threads = threadsOf(o);
+      this.ids[machine] = o.id;
+      for (let t = 0; t < threads; t++) {
+        this.names[first + t] = threads === 1 ? `${o.host} pid ${o.pid}` : `${o.host} pid ${o.pid}, thread ${t + 1} of ${threads}`;
+        this.lastSeen[first + t] = Date.now() + 60_000; // loading the spec may take a while: the heartbeats start after it
+      }
       const setup: Setup = {
-        type: 'setup', run: this.runId, index, nodes: this.nodes, modelOptions, timeoutSeconds: this.opts.nats.timeoutSeconds,
+        type: 'setup', run: this.runId, index: first, nodes: this.nodes, threads, modelOptions, timeoutSeconds: this.opts.nats.timeoutSeconds,
         spec: { path: this.opts.nats.specPath ?? this.specFile, name: this.model.spec.name, sha256 },
       };
       nc.publish(nodeSubject(o.id), json(setup));
+      first += threads;
     });
     const ready = new Set<number>();
     await this.waitUntil(() => {
@@ -666,12 +692,12 @@ export class NatsSearch {
     this.parents = table;
   }
 
-  private stats(): SearchStats & { nodes: number; wireBytes: number } {
+  private stats(): SearchStats & { nodes: number; threads: number; wireBytes: number } {
     return {
       generated: this.generated, distinct: this.distinct, depth: this.depth, queue: this.queue,
       seconds: this.secondsBefore + ((this.searchEnded ?? performance.now()) - this.started) / 1000, tableBytes: this.tableBytes, budgetBytes: 0,
       tableFill: 0, workers: this.nodes, spill: 'memory', diskBytes: 0, rssBytes: this.rss,
-      nodes: this.nodes, wireBytes: this.wireBytes,
+      nodes: this.machines, threads: this.nodes, wireBytes: this.wireBytes,
     };
   }
 }

@@ -78,8 +78,10 @@ interface Answered { readonly fps: Int32Array; readonly codes: Uint8Array; reado
 export class RunAborted extends Error {}
 
 export interface NodeLink {
-  /** Publishes a binary message to node `index`. */
+  /** Sends a binary message to partition `index` (published on NATS, or posted to a thread of the same node). */
   sendData(index: number, payload: Int32Array, used: number): void;
+  /** True for a partition of the same node: its traffic does not go over NATS, so it is not counted as wire bytes. */
+  isLocal?(index: number): boolean;
   toCoordinator(m: ToCoordinator): void;
 }
 
@@ -361,8 +363,10 @@ export class NodeRun {
   }
 
   private send(to: number, msg: Int32Array, used: number): void {
-    this.bytes += used * 4;
-    this.messages++;
+    if (this.link.isLocal?.(to) !== true) {
+      this.bytes += used * 4;
+      this.messages++;
+    }
     this.link.sendData(to, msg, used);
   }
 

@@ -3,11 +3,17 @@
  * traffic is binary (little-endian int32 words), since it is the bulk of the bytes on the wire.
  *
  *   tlats.recruit               coordinator -> idle nodes: "a run wants nodes" (JSON; nodes answer `offer`)
- *   tlats.node.<node id>        coordinator -> one node: `setup` (its index, the spec, the model options)
+ *   tlats.node.<node id>        coordinator -> one node: `setup` (its first partition, the spec, the model options)
  *   tlats.<run>.ctl             coordinator -> every node: level, close, gather, end, abort, heartbeat (JSON)
  *   tlats.<run>.c               node -> coordinator: offer, ready, refused, sent, closed, error, heartbeat (JSON)
  *   tlats.<run>.g               node -> coordinator: parent links, for traces (binary)
- *   tlats.<run>.n.<index>       node -> node: QUERY (fingerprints), ANSWER (2 bits each), STATES (binary)
+ *   tlats.<run>.n.<index>       partition -> partition on another node: QUERY (fingerprints), ANSWER (2 bits
+ *                               each), STATES (binary); between two partitions of one node (two threads of one
+ *                               `tlats serve --workers N`) the same messages go through a MessagePort instead
+ *
+ * A node with N threads (`tlats serve --workers N`) is N partitions, each a full participant of the protocol
+ * with its own index and its own NATS connection: the messages above marked <index> are per partition, and the
+ * coordinator counts a partition's silence as the loss of its node.
  *   tlats.<run>.k               node -> coordinator: its part of a checkpoint, as requests (binary; each answered
  *                               empty once written, which is the flow control: one part in flight per node)
  *   tlats.<run>.r.<index>       coordinator -> node: its part of a checkpoint to restore, as requests (binary;
@@ -55,8 +61,12 @@ export interface SpecRef {
 export interface Setup {
   readonly type: 'setup';
   readonly run: string;
+  /** The partition's index (in the setup sent to a node: its first partition's; its threads take the next ones). */
   readonly index: number;
+  /** Partitions in the run (the sum of the nodes' threads): what fingerprints are dealt out over. */
   readonly nodes: number;
+  /** The node's threads, so its partitions are index .. index + threads - 1 (absent: 1). */
+  readonly threads?: number;
   readonly spec: SpecRef;
   readonly modelOptions: ModelOptions;
   /** Seconds without a heartbeat after which the coordinator counts as gone. */
@@ -86,7 +96,8 @@ export interface LevelReport {
   /** Per action instance: enabled, generated, distinct (checker/search/expander.ts COVERAGE). */
   readonly coverage: number[];
   readonly initialDistinct: number;
-  /** Payload bytes this node published in the level (state traffic), and its messages. */
+  /** Payload bytes this partition published on NATS in the level (state traffic), and its messages; what goes to
+   *  a partition of the same node (a MessagePort between its threads) is not counted. */
   readonly bytes: number;
   readonly messages: number;
   readonly tableBytes: number;
@@ -94,7 +105,8 @@ export interface LevelReport {
 }
 
 export type ToCoordinator =
-  | { type: 'offer'; id: string; host: string; pid: number }
+  /** An idle node: its id, where it runs and its threads (absent: 1), each a partition of the run. */
+  | { type: 'offer'; id: string; host: string; pid: number; threads?: number }
   | { type: 'ready'; index: number }
   | { type: 'refused'; index: number; reason: string }
   | { type: 'sent'; index: number; depth: number; sentTo: number[] }

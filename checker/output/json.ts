@@ -37,7 +37,7 @@ export function resultToJson(r: CheckResult): Record<string, unknown> {
       spill: s.spill,
       diskBytes: s.diskBytes,
       rssBytes: s.rssBytes,
-      ...(s.nodes !== undefined ? { nodes: s.nodes, wireBytes: s.wireBytes } : {}),
+      ...(s.nodes !== undefined ? { nodes: s.nodes, threads: s.threads ?? s.nodes, wireBytes: s.wireBytes } : {}),
     },
     liveness: r.liveness ?? null,
     coverage: r.coverage,

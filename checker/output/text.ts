@@ -152,7 +152,7 @@ export function formatStats(r: Pick<CheckResult, 'stats' | 'outcome' | 'liveness
         ? `The search was stopped at depth ${s.depth}.`
         : `The depth of the ${s.queue === 0 ? 'complete ' : ''}state graph search is ${s.depth}.`,
     formatDuration(s),
-    ...(s.nodes !== undefined ? [`On ${n(s.nodes)} node${s.nodes === 1 ? '' : 's'} (--nats): ${n(s.wireBytes ?? 0)} bytes of state traffic between them (${(s.distinct ? (s.wireBytes ?? 0) / s.distinct : 0).toFixed(1)} per distinct state, ${(s.generated ? (s.wireBytes ?? 0) / s.generated : 0).toFixed(1)} per step).`] : []),
+    ...(s.nodes !== undefined ? [`On ${n(s.nodes)} node${s.nodes === 1 ? '' : 's'}${s.threads !== undefined && s.threads !== s.nodes ? `, ${n(s.threads)} threads` : ''} (--nats): ${n(s.wireBytes ?? 0)} bytes of state traffic between them (${(s.distinct ? (s.wireBytes ?? 0) / s.distinct : 0).toFixed(1)} per distinct state, ${(s.generated ? (s.wireBytes ?? 0) / s.generated : 0).toFixed(1)} per step).`] : []),
     ...(r.liveness ? [`Temporal properties: ${n(r.liveness.instances)} checked on the behaviour graph of ${n(r.liveness.states)} states in ${r.liveness.seconds < 1 ? `${Math.max(1, Math.round(r.liveness.seconds * 1000))} ms` : `${r.liveness.seconds.toFixed(2)} s`}.`] : []),
     `Fingerprint collision probability: calculated (optimistic): ${collisionProbability(s.distinct, s.generated).toExponential(1)}`,
   ];

@@ -32,6 +32,8 @@ export interface SearchStats {
   rssBytes: number;
   /** A distributed run (--nats): its nodes, and the payload bytes of the state traffic between them. */
   nodes?: number;
+  /** The partitions of a distributed run: the sum of its nodes' threads (`tlats serve --workers N`). */
+  threads?: number;
   wireBytes?: number;
 }
 
