@@ -4,6 +4,7 @@
  * fail saying what to install. They never skip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { root } from './cli-helpers.ts';
@@ -80,4 +81,16 @@ export async function startNode(url: string, cwd = root, extra: readonly string[
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, log: () => log, stop: () => stopChild(child), kill9: () => stopChild(child, 'SIGKILL') };
+}
+
+/** Waits until the checkpoint in `dir` is of generation `g` or later (a level boundary written and committed). */
+export async function untilGeneration(dir: string, g: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { generation: number }).generation >= g) return;
+    } catch { /* not yet written */ }
+    if (Date.now() > deadline) throw new Error(`no checkpoint of generation ${g} in ${dir}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -20,12 +20,12 @@
  *   node: exit 155, never "holds"; the node replaces the thread and takes the next run, whose output is the
  *   single-machine one, with 0 bytes on the wire (its partitions talk through MessagePorts only).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-helpers.ts';
-import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
+import { startNatsServer, startNode, untilGeneration, type NatsServer, type ServeNode } from './nats-helpers.ts';
 
 /** The output without the lines that measure time (and the one that reports the layout and the wire traffic). */
 const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes?(, [\d,]+ threads)? \(--nats\)|Progress|Temporal properties: \d+ checked on the behaviour graph of [\d,]+ states in )/.test(l)).join('\n');
@@ -101,18 +101,6 @@ describe('faults on multi-threaded nodes', () => {
   let own: NatsServer;
   beforeAll(async () => { own = await startNatsServer(); });
   afterAll(async () => { await own?.stop(); });
-
-  /** Waits until the checkpoint in `dir` is of generation `g` or later (a level boundary written and committed). */
-  async function untilGeneration(dir: string, g: number): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        if ((JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { generation: number }).generation >= g) return;
-      } catch { /* not yet written */ }
-      if (Date.now() > deadline) throw new Error(`no checkpoint of generation ${g} in ${dir}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   it('kill -9 of a 2-thread node mid-run: a 3-thread node replaces it, the checkpoint is dealt out to 4 partitions, and the run ends as an uninterrupted one', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'tlats-nats-threads-ck-')), 'ck');

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, runCli } from './cli-helpers.ts';
-import { startNatsServer, startNode, type NatsServer, type ServeNode } from './nats-helpers.ts';
+import { startNatsServer, startNode, untilGeneration, type NatsServer, type ServeNode } from './nats-helpers.ts';
 
 /** The output without the lines that measure time (and the one that reports the wire traffic). */
 const comparable = (text: string) => text.split('\n').filter((l) => !/^(Finished in |On \d+ nodes?(, [\d,]+ threads)? \(--nats\)|Progress|Temporal properties: \d+ checked on the behaviour graph of [\d,]+ states in )/.test(l)).join('\n');
@@ -207,18 +207,6 @@ describe('checkpoints and recovery (--checkpoint, --resume)', () => {
   let own: NatsServer;
   beforeAll(async () => { own = await startNatsServer(); });
   afterAll(async () => { await own?.stop(); });
-
-  /** Waits until the checkpoint in `dir` is of generation `g` or later (a level boundary written and committed). */
-  async function untilGeneration(dir: string, g: number): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        if ((JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { generation: number }).generation >= g) return;
-      } catch { /* not yet written */ }
-      if (Date.now() > deadline) throw new Error(`no checkpoint of generation ${g} in ${dir}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   // TLC's counts for filter N=4 (the spec's expectation: 14,844 distinct); the fixture's hand analysis for the grid.
   const filter = { spec: 'specs/filter.ts', args: ['--config', 'N4'], expect: [/As expected/, /14,844 distinct states found/, /depth of the complete state graph search is 37/] };
